@@ -1,0 +1,112 @@
+"""Catalogue fork: Oscar's product with cross-border data, plus creators' notes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+from .validators import validate_currency_code, validate_hs_code
+
+
+class Product(AbstractProduct):
+    origin_country = CountryField(_("country of origin"), blank=True)
+    hs_code = models.CharField(
+        _("HS code"),
+        max_length=10,
+        blank=True,
+        validators=[validate_hs_code],
+        help_text=_("Harmonized System tariff code, 6 to 10 digits."),
+    )
+    customs_value = models.DecimalField(
+        _("customs value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    customs_currency = models.CharField(
+        _("customs value currency"), max_length=3, blank=True, validators=[validate_currency_code]
+    )
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), null=True, blank=True)
+    consumption_tax_rate = models.DecimalField(
+        _("consumption tax rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("As a fraction, e.g. 0.15 for 15% (China consumption tax on cosmetics)."),
+    )
+    cbec_eligible = models.BooleanField(
+        _("on China's cross-border e-commerce positive list"), default=False
+    )
+
+    def clean(self):
+        super().clean()
+        # A customs value means nothing without its currency, and the other way round.
+        from django.core.exceptions import ValidationError
+
+        if self.customs_value is not None and not self.customs_currency:
+            raise ValidationError(
+                {"customs_currency": _("Give the currency of the customs value.")}
+            )
+        if self.customs_currency and self.customs_value is None:
+            raise ValidationError({"customs_value": _("Give the customs value.")})
+
+
+class Note(models.Model):
+    """A creator's social post linking products, in order."""
+
+    creator = models.ForeignKey(
+        "agencies.Creator", on_delete=models.PROTECT, related_name="notes", verbose_name=_("creator")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    region = CountryField(_("region"), help_text=_("Country the note was posted from."))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    products = models.ManyToManyField(
+        "catalogue.Product", through="NoteProduct", related_name="notes", verbose_name=_("products")
+    )
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="note_newest"),
+            models.Index(fields=["language", "-published_at"], name="note_language_newest"),
+        ]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("notes:detail", kwargs={"pk": self.pk})
+
+
+class NoteProduct(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="note_products")
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="note_links"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        app_label = "catalogue"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "product"], name="note_product_once")
+        ]
+        indexes = [models.Index(fields=["product", "note"], name="note_product_by_product")]
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F403  (Oscar fork convention: last)

@@ -1,0 +1,1 @@
+default_app_config = 'tmp.fork.out.basket.apps.BasketConfig'

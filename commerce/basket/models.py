@@ -1,0 +1,57 @@
+"""Basket fork: one currency per basket, and lines remember the note that sold them."""
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+
+
+class Basket(AbstractBasket):
+    def add_product(self, product, quantity=1, options=None):
+        # A shopper who changed currency since the last visit re-prices the basket first,
+        # so a basket never holds two currencies.
+        if self.id and self.currency and self.currency != self.strategy.currency:
+            self.reprice()
+        return super().add_product(product, quantity, options)
+
+    def reprice(self) -> bool:
+        """Re-price every line in this basket's strategy currency.
+
+        Returns False, changing nothing, when any line has no price in that currency.
+        """
+        lines = list(self.all_lines())
+        priced = []
+        for line in lines:
+            info = self.strategy.fetch_for_line(line)
+            if not info.price.exists:
+                return False
+            priced.append((line, info.price))
+        with transaction.atomic():
+            for line, price in priced:
+                line.price_currency = price.currency
+                line.price_excl_tax = price.excl_tax
+                line.price_incl_tax = price.incl_tax if price.is_tax_known else None
+                line.save(update_fields=["price_currency", "price_excl_tax", "price_incl_tax"])
+        self.reset_offer_applications()
+        return True
+
+
+class Line(AbstractLine):
+    attributed_note = models.ForeignKey(
+        "catalogue.Note",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attributed note"),
+    )
+    attributed_creator = models.ForeignKey(
+        "agencies.Creator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attributed creator"),
+    )
+
+
+from oscar.apps.basket.models import *  # noqa: E402,F403  (Oscar fork convention: last)

@@ -1,0 +1,206 @@
+"""Loads the demo data set: merchants, a cross-border catalogue, creators, notes, FX rates.
+
+Idempotent: every object is found by a natural key (partner code, UPC, creator handle,
+note title) and only what is missing is created, so a second run changes nothing.
+Large sizes (the benchmark's 2,000 products) are written with bulk inserts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+from oscar.core.utils import slugify
+
+from agencies.models import Creator
+from commerce.partner.fx import money_convert
+from commerce.partner.services import rates_load_csv
+
+from . import catalogue_data as data
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductCategory = get_model("catalogue", "ProductCategory")
+Note = get_model("catalogue", "Note")
+NoteProduct = get_model("catalogue", "NoteProduct")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+
+RATES_FILE = Path(__file__).parent / "data" / "rates.csv"
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "admin"
+MERCHANT_PASSWORD = "merchant"
+# Price spread around each item's list price, so products of one kind differ.
+PRICE_FACTORS = [Decimal("0.8"), Decimal("0.9"), Decimal("1"), Decimal("1.1"), Decimal("1.25")]
+
+
+@dataclass
+class DemoSummary:
+    products_created: int = 0
+    notes_created: int = 0
+    creators_created: int = 0
+
+
+def _users():
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", ADMIN_EMAIL, ADMIN_PASSWORD)
+    dashboard_access = Permission.objects.get(
+        codename="dashboard_access", content_type__app_label="partner"
+    )
+    partners = {}
+    for code, name, country, currency, email in data.MERCHANTS:
+        partner, _ = Partner.objects.get_or_create(code=code, defaults={"name": name})
+        user = User.objects.filter(username=code).first()
+        if user is None:
+            user = User.objects.create_user(code, email, MERCHANT_PASSWORD, is_staff=True)
+            user.user_permissions.add(dashboard_access)
+            partner.users.add(user)
+        partners[code] = (partner, country, currency)
+    return partners
+
+
+def _creators(count: int, summary: DemoSummary) -> list[Creator]:
+    User = get_user_model()
+    wanted = list(data.CREATORS)
+    for n in range(len(wanted), count):
+        wanted.append((f"creator-{n}", f"Creator {n}", ["CN", "JP", "US", "GB"][n % 4]))
+    existing = {c.handle: c for c in Creator.objects.filter(handle__in=[w[0] for w in wanted])}
+    creators = []
+    for handle, name, country in wanted[:count]:
+        creator = existing.get(handle)
+        if creator is None:
+            user = User.objects.create_user(handle, f"{handle}@example.com")
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            creator = Creator.objects.create(
+                user=user, handle=handle, display_name=name, country=country
+            )
+            summary.creators_created += 1
+        creators.append(creator)
+    return creators
+
+
+def _price_in(currency: str, price_cny: Decimal) -> Decimal:
+    converted = money_convert(amount=price_cny, base="CNY", quote=currency)
+    if currency == "JPY":  # Japanese shops price in tens of yen
+        return (converted / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
+    return converted
+
+
+def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
+    product_class, _ = ProductClass.objects.get_or_create(
+        slug="cross-border-goods",
+        defaults={"name": "Cross-border goods", "requires_shipping": True, "track_stock": True},
+    )
+    categories = [create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES]
+    upcs = [f"DEMO{n:06d}" for n in range(count)]
+    existing = set(Product.objects.filter(upc__in=upcs).values_list("upc", flat=True))
+    merchant_list = list(partners.values())
+    new_products, category_links, stock = [], [], []
+    for n, upc in enumerate(upcs):
+        if upc in existing:
+            continue
+        partner, country, currency = merchant_list[n % len(merchant_list)]
+        spec_index = (n // len(merchant_list)) % len(data.CATEGORIES)
+        breadcrumb, hs_code, consumption_tax, cbec, weight, items = data.CATEGORIES[spec_index]
+        item_en, item_zh, price_cny = items[(n // 24) % len(items)]
+        brand = data.BRANDS[country][n % len(data.BRANDS[country])]
+        title = f"{brand}{item_zh}" if country == "CN" else f"{brand} {item_en}"
+        if n >= 24 * len(data.CATEGORIES):
+            title = f"{title} #{n}"
+        price = _price_in(currency, price_cny * PRICE_FACTORS[n * 7 % len(PRICE_FACTORS)])
+        product = Product(
+            upc=upc,
+            title=title,
+            slug=slugify(title) or f"product-{n}",
+            description=f"{item_en} / {item_zh}. Ships from {country}.",
+            product_class=product_class,
+            structure=Product.STANDALONE,
+            is_public=True,
+            origin_country=country,
+            hs_code=hs_code,
+            customs_value=(price * Decimal("0.8")).quantize(price if currency == "JPY" else Decimal("0.01")),
+            customs_currency=currency,
+            weight_grams=weight,
+            consumption_tax_rate=consumption_tax,
+            cbec_eligible=cbec,
+        )
+        new_products.append(product)
+        category_links.append(categories[spec_index])
+        stock.append((partner, price, currency))
+    with transaction.atomic():
+        Product.objects.bulk_create(new_products, batch_size=500)
+        created = list(Product.objects.filter(upc__in=[p.upc for p in new_products]).order_by("upc"))
+        by_upc = {p.upc: p for p in created}
+        ProductCategory.objects.bulk_create(
+            [
+                ProductCategory(product=by_upc[p.upc], category=category)
+                for p, category in zip(new_products, category_links, strict=True)
+            ],
+            batch_size=1000,
+        )
+        StockRecord.objects.bulk_create(
+            [
+                StockRecord(
+                    product=by_upc[p.upc],
+                    partner=partner,
+                    partner_sku=p.upc,
+                    price=price,
+                    price_currency=currency,
+                    num_in_stock=1000,
+                )
+                for p, (partner, price, currency) in zip(new_products, stock, strict=True)
+            ],
+            batch_size=1000,
+        )
+    summary.products_created += len(new_products)
+    return list(Product.objects.filter(upc__in=upcs).order_by("upc"))
+
+
+def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Random) -> None:
+    now = timezone.now()
+    existing = set(Note.objects.values_list("creator_id", "title"))
+    links = []
+    for n in range(count):
+        creator = creators[n % len(creators)]
+        language = "zh-hans" if creator.country == "CN" or n % 5 == 0 else "en"
+        picked = rng.sample(products, k=min(len(products), 2 + n % 3))
+        title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
+        item = picked[0].title
+        title = f"{title_tpl.format(item=item)} #{n + 1}"
+        if (creator.pk, title) in existing:
+            continue
+        note = Note.objects.create(
+            creator=creator,
+            title=title,
+            body=body_tpl.format(item=item),
+            language=language,
+            region=creator.country,
+            published_at=now - timedelta(hours=7 * n + 1),
+        )
+        links += [NoteProduct(note=note, product=p, position=i) for i, p in enumerate(picked)]
+        summary.notes_created += 1
+    NoteProduct.objects.bulk_create(links, batch_size=1000)
+
+
+def demo_data_load(*, products: int = 210, notes: int = 66, creators: int = 22) -> DemoSummary:
+    """Create whatever of the demo data set is missing; returns what was created."""
+    summary = DemoSummary()
+    rng = random.Random(20261121)  # fixed seed: the same notes on every machine and every run
+    with transaction.atomic():
+        with RATES_FILE.open(newline="", encoding="utf-8") as file:
+            rates_load_csv(file=file)
+        partners = _users()
+        creator_rows = _creators(creators, summary)
+        product_rows = _products(products, partners, summary)
+        _notes(notes, creator_rows, product_rows, summary, rng)
+    return summary

@@ -1,0 +1,46 @@
+"""Partner fork: Oscar's partners and stock records, plus stored FX rates."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.validators import validate_currency_code
+
+
+class Rate(models.Model):
+    """One FX rate: 1 ``base`` = ``rate`` ``quote``, as published by ``source`` on ``as_of``.
+
+    Display conversion (what a shopper sees) and customs conversion (what duties are
+    computed on) use different published rates, so each rate says which it is.
+    """
+
+    class Kind(models.TextChoices):
+        DISPLAY = "display", _("Display")
+        CUSTOMS = "customs", _("Customs")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISPLAY)
+    base = models.CharField(_("base currency"), max_length=3, validators=[validate_currency_code])
+    quote = models.CharField(
+        _("quote currency"), max_length=3, validators=[validate_currency_code]
+    )
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
+    source = models.CharField(_("source"), max_length=100)
+    as_of = models.DateField(_("as of"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "partner"
+        ordering = ["kind", "base", "quote", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "base", "quote", "as_of"], name="rate_once_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive"),
+        ]
+        verbose_name = _("FX rate")
+        verbose_name_plural = _("FX rates")
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.kind}, {self.as_of})"
+
+
+from oscar.apps.partner.models import *  # noqa: E402,F403  (Oscar fork convention: last)
