@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.catalogue.apps.CatalogueConfig'
+default_app_config = "tmp.fork.out.catalogue.apps.CatalogueConfig"

@@ -63,7 +63,10 @@ class Note(models.Model):
     """A creator's social post linking products, in order."""
 
     creator = models.ForeignKey(
-        "agencies.Creator", on_delete=models.PROTECT, related_name="notes", verbose_name=_("creator")
+        "agencies.Creator",
+        on_delete=models.PROTECT,
+        related_name="notes",
+        verbose_name=_("creator"),
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))
@@ -107,6 +110,9 @@ class NoteProduct(models.Model):
             models.UniqueConstraint(fields=["note", "product"], name="note_product_once")
         ]
         indexes = [models.Index(fields=["product", "note"], name="note_product_by_product")]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} #{self.position}: {self.product_id}"
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403  (Oscar fork convention: last)

@@ -1,12 +1,24 @@
-"""Reads for the storefront: product listings, search and notes, each in a fixed number of queries."""
+"""Reads for the storefront: listings, search and notes, in a fixed number of queries."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+ProductReview = get_model("reviews", "ProductReview")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Note = get_model("catalogue", "Note")
 NoteProduct = get_model("catalogue", "NoteProduct")
@@ -63,12 +75,32 @@ def product_search(*, query: str) -> QuerySet:
 
 def product_for_page(*, pk: int) -> Product:
     """One product with what its page shows prefetched; raises Product.DoesNotExist."""
-    return (
+    approved_reviews = (
+        ProductReview.objects.filter(product=OuterRef("pk"), status=ProductReview.APPROVED)
+        .values("product")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    product = (
         Product.objects.base_queryset()
+        .prefetch_related(None)  # chosen below, by what this product is
         .select_related("parent", "parent__product_class")
-        .prefetch_related("attribute_values__attribute", "categories", "recommended_products")
+        # Oscar's template asks num_approved_reviews (a cached property): answer it here.
+        .annotate(num_approved_reviews=Coalesce(Subquery(approved_reviews), 0))
         .get(pk=pk)
     )
+    lookups = [
+        "product_options",
+        "product_class__options",
+        "stockrecords",
+        "images",
+        "attribute_values__attribute",
+        Prefetch("categories", queryset=Category.objects.order_by("path")),
+    ]
+    if product.is_parent:
+        lookups.append("children")
+    prefetch_related_objects([product], *lookups)
+    return product
 
 
 def notes_for_product(*, product_id: int, limit: int = NOTES_PER_PRODUCT_PAGE) -> list:

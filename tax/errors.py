@@ -53,3 +53,23 @@ class UnknownElection(TaxInputError):
 
 class InvalidElection(TaxInputError):
     """An election has a bad value, or does not apply to the regime or the period."""
+
+
+class InvalidQuantity(TaxInputError):
+    """A quantity is not a positive whole number (an int, not a bool)."""
+
+
+class InvalidRate(TaxInputError):
+    """A tax or duty rate is not a Decimal fraction in its allowed range (0.20 means 20%)."""
+
+
+class InvalidDate(TaxInputError):
+    """A date is missing or is not a ``datetime.date``."""
+
+
+class EmptyConsignment(TaxInputError):
+    """A consignment has no lines, or something other than lines."""
+
+
+class InvalidSetting(TaxInputError):
+    """A configuration value for an engine is not one it accepts."""

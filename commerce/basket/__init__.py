@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.basket.apps.BasketConfig'
+default_app_config = "tmp.fork.out.basket.apps.BasketConfig"

@@ -6,13 +6,6 @@ from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 
 
 class Basket(AbstractBasket):
-    def add_product(self, product, quantity=1, options=None):
-        # A shopper who changed currency since the last visit re-prices the basket first,
-        # so a basket never holds two currencies.
-        if self.id and self.currency and self.currency != self.strategy.currency:
-            self.reprice()
-        return super().add_product(product, quantity, options)
-
     def reprice(self) -> bool:
         """Re-price every line in this basket's strategy currency.
 

@@ -12,47 +12,103 @@ MERCHANTS = [
 # category breadcrumb, HS code, consumption tax rate, CBEC positive list, weight (g),
 # items as (English, Chinese, price in CNY)
 CATEGORIES = [
-    ("Beauty > Skincare", "330499", Decimal("0.15"), True, 180, [
-        ("Hydrating face cream 50 ml", "保湿面霜 50毫升", Decimal("268")),
-        ("Vitamin C serum", "维C精华液", Decimal("329")),
-        ("Sheet masks, box of 10", "补水面膜10片装", Decimal("99")),
-        ("Sunscreen SPF 50", "防晒霜 SPF50", Decimal("158")),
-        ("Cleansing oil", "卸妆油", Decimal("139")),
-    ]),
-    ("Beauty > Makeup", "330410", Decimal("0.15"), True, 60, [
-        ("Matte lipstick", "哑光口红", Decimal("230")),
-        ("Cushion foundation", "气垫粉底", Decimal("315")),
-        ("Eyeshadow palette", "眼影盘", Decimal("265")),
-    ]),
-    ("Food > Snacks", "190590", Decimal("0"), True, 400, [
-        ("Matcha biscuits", "抹茶饼干", Decimal("45")),
-        ("Rice crackers", "米饼", Decimal("32")),
-        ("Dark chocolate bar", "黑巧克力", Decimal("38")),
-        ("Dried mango", "芒果干", Decimal("29")),
-    ]),
-    ("Fashion", "610910", Decimal("0"), True, 250, [
-        ("Cotton T-shirt", "纯棉T恤", Decimal("129")),
-        ("Denim jacket", "牛仔夹克", Decimal("499")),
-        ("Wool scarf", "羊毛围巾", Decimal("259")),
-    ]),
-    ("Electronics", "851830", Decimal("0"), True, 300, [
-        ("Wireless earbuds", "无线耳机", Decimal("699")),
-        ("Portable charger", "移动电源", Decimal("199")),
-        ("Mechanical keyboard", "机械键盘", Decimal("899")),
-    ]),
-    ("Home > Kitchen", "691110", Decimal("0"), True, 900, [
-        ("Ceramic tea set", "陶瓷茶具", Decimal("388")),
-        ("Cast iron teapot", "铸铁茶壶", Decimal("560")),
-        ("Bamboo cutting board", "竹砧板", Decimal("89")),
-    ]),
-    ("Toys", "950300", Decimal("0"), True, 500, [
-        ("Building blocks set", "积木套装", Decimal("459")),
-        ("Plush panda", "熊猫毛绒玩具", Decimal("119")),
-    ]),
-    ("Health > Supplements", "210690", Decimal("0"), True, 200, [
-        ("Fish oil capsules", "鱼油胶囊", Decimal("188")),
-        ("Collagen drink", "胶原蛋白饮", Decimal("245")),
-    ]),
+    (
+        "Beauty > Skincare",
+        "330499",
+        Decimal("0.15"),
+        True,
+        180,
+        [
+            ("Hydrating face cream 50 ml", "保湿面霜 50毫升", Decimal("268")),
+            ("Vitamin C serum", "维C精华液", Decimal("329")),
+            ("Sheet masks, box of 10", "补水面膜10片装", Decimal("99")),
+            ("Sunscreen SPF 50", "防晒霜 SPF50", Decimal("158")),
+            ("Cleansing oil", "卸妆油", Decimal("139")),
+        ],
+    ),
+    (
+        "Beauty > Makeup",
+        "330410",
+        Decimal("0.15"),
+        True,
+        60,
+        [
+            ("Matte lipstick", "哑光口红", Decimal("230")),
+            ("Cushion foundation", "气垫粉底", Decimal("315")),
+            ("Eyeshadow palette", "眼影盘", Decimal("265")),
+        ],
+    ),
+    (
+        "Food > Snacks",
+        "190590",
+        Decimal("0"),
+        True,
+        400,
+        [
+            ("Matcha biscuits", "抹茶饼干", Decimal("45")),
+            ("Rice crackers", "米饼", Decimal("32")),
+            ("Dark chocolate bar", "黑巧克力", Decimal("38")),
+            ("Dried mango", "芒果干", Decimal("29")),
+        ],
+    ),
+    (
+        "Fashion",
+        "610910",
+        Decimal("0"),
+        True,
+        250,
+        [
+            ("Cotton T-shirt", "纯棉T恤", Decimal("129")),
+            ("Denim jacket", "牛仔夹克", Decimal("499")),
+            ("Wool scarf", "羊毛围巾", Decimal("259")),
+        ],
+    ),
+    (
+        "Electronics",
+        "851830",
+        Decimal("0"),
+        True,
+        300,
+        [
+            ("Wireless earbuds", "无线耳机", Decimal("699")),
+            ("Portable charger", "移动电源", Decimal("199")),
+            ("Mechanical keyboard", "机械键盘", Decimal("899")),
+        ],
+    ),
+    (
+        "Home > Kitchen",
+        "691110",
+        Decimal("0"),
+        True,
+        900,
+        [
+            ("Ceramic tea set", "陶瓷茶具", Decimal("388")),
+            ("Cast iron teapot", "铸铁茶壶", Decimal("560")),
+            ("Bamboo cutting board", "竹砧板", Decimal("89")),
+        ],
+    ),
+    (
+        "Toys",
+        "950300",
+        Decimal("0"),
+        True,
+        500,
+        [
+            ("Building blocks set", "积木套装", Decimal("459")),
+            ("Plush panda", "熊猫毛绒玩具", Decimal("119")),
+        ],
+    ),
+    (
+        "Health > Supplements",
+        "210690",
+        Decimal("0"),
+        True,
+        200,
+        [
+            ("Fish oil capsules", "鱼油胶囊", Decimal("188")),
+            ("Collagen drink", "胶原蛋白饮", Decimal("245")),
+        ],
+    ),
 ]
 
 BRANDS = {
@@ -63,15 +119,28 @@ BRANDS = {
 
 # handle, display name, country
 CREATORS = [
-    ("lily-shanghai", "莉莉在上海", "CN"), ("xiaomei", "小美", "CN"), ("chengdu-foodie", "成都吃货", "CN"),
-    ("beijing-style", "北京穿搭", "CN"), ("hangzhou-tea", "杭州茶人", "CN"), ("shenzhen-tech", "深圳数码控", "CN"),
-    ("guangzhou-mom", "广州宝妈", "CN"), ("wuhan-runner", "武汉跑者", "CN"), ("nanjing-reader", "南京书虫", "CN"),
-    ("xian-traveller", "西安旅人", "CN"), ("qingdao-sea", "青岛海边", "CN"), ("suzhou-garden", "苏州园林控", "CN"),
-    ("yuki-tokyo", "Yuki in Tokyo", "JP"), ("kenji-osaka", "Kenji Osaka", "JP"),
-    ("emma-london", "Emma London", "GB"), ("sophie-paris", "Sophie à Paris", "FR"),
-    ("mia-nyc", "Mia NYC", "US"), ("jake-la", "Jake LA", "US"),
-    ("minji-seoul", "Min-ji Seoul", "KR"), ("lucas-berlin", "Lucas Berlin", "DE"),
-    ("chloe-sydney", "Chloe Sydney", "AU"), ("wei-singapore", "Wei Singapore", "SG"),
+    ("lily-shanghai", "莉莉在上海", "CN"),
+    ("xiaomei", "小美", "CN"),
+    ("chengdu-foodie", "成都吃货", "CN"),
+    ("beijing-style", "北京穿搭", "CN"),
+    ("hangzhou-tea", "杭州茶人", "CN"),
+    ("shenzhen-tech", "深圳数码控", "CN"),
+    ("guangzhou-mom", "广州宝妈", "CN"),
+    ("wuhan-runner", "武汉跑者", "CN"),
+    ("nanjing-reader", "南京书虫", "CN"),
+    ("xian-traveller", "西安旅人", "CN"),
+    ("qingdao-sea", "青岛海边", "CN"),
+    ("suzhou-garden", "苏州园林控", "CN"),
+    ("yuki-tokyo", "Yuki in Tokyo", "JP"),
+    ("kenji-osaka", "Kenji Osaka", "JP"),
+    ("emma-london", "Emma London", "GB"),
+    ("sophie-paris", "Sophie à Paris", "FR"),
+    ("mia-nyc", "Mia NYC", "US"),
+    ("jake-la", "Jake LA", "US"),
+    ("minji-seoul", "Min-ji Seoul", "KR"),
+    ("lucas-berlin", "Lucas Berlin", "DE"),
+    ("chloe-sydney", "Chloe Sydney", "AU"),
+    ("wei-singapore", "Wei Singapore", "SG"),
 ]
 
 NOTE_TEMPLATES = {
@@ -81,8 +150,14 @@ NOTE_TEMPLATES = {
         ("海外代购心得｜{item}", "关于{item}的真实测评，附上购买链接和使用感受。"),
     ],
     "en": [
-        ("Why I love this {item}", "I've been using the {item} for two weeks and it is amazing. Shipped across borders."),
-        ("Honest review: {item}", "Here is my honest review of the {item}, with what I liked and what I didn't."),
+        (
+            "Why I love this {item}",
+            "I've been using the {item} for two weeks and it is amazing. Shipped across borders.",
+        ),
+        (
+            "Honest review: {item}",
+            "Here is my honest review of the {item}, with what I liked and what I didn't.",
+        ),
         ("My weekly favourites: {item}", "This week's favourite is the {item}. Links below!"),
     ],
 }

@@ -128,7 +128,9 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
             is_public=True,
             origin_country=country,
             hs_code=hs_code,
-            customs_value=(price * Decimal("0.8")).quantize(price if currency == "JPY" else Decimal("0.01")),
+            customs_value=(price * Decimal("0.8")).quantize(
+                price if currency == "JPY" else Decimal("0.01")
+            ),
             customs_currency=currency,
             weight_grams=weight,
             consumption_tax_rate=consumption_tax,
@@ -139,7 +141,9 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
         stock.append((partner, price, currency))
     with transaction.atomic():
         Product.objects.bulk_create(new_products, batch_size=500)
-        created = list(Product.objects.filter(upc__in=[p.upc for p in new_products]).order_by("upc"))
+        created = list(
+            Product.objects.filter(upc__in=[p.upc for p in new_products]).order_by("upc")
+        )
         by_upc = {p.upc: p for p in created}
         ProductCategory.objects.bulk_create(
             [

@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.order.apps.OrderConfig'
+default_app_config = "tmp.fork.out.order.apps.OrderConfig"

@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.partner.apps.PartnerConfig'
+default_app_config = "tmp.fork.out.partner.apps.PartnerConfig"

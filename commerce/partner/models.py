@@ -19,9 +19,7 @@ class Rate(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISPLAY)
     base = models.CharField(_("base currency"), max_length=3, validators=[validate_currency_code])
-    quote = models.CharField(
-        _("quote currency"), max_length=3, validators=[validate_currency_code]
-    )
+    quote = models.CharField(_("quote currency"), max_length=3, validators=[validate_currency_code])
     rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
     source = models.CharField(_("source"), max_length=100)
     as_of = models.DateField(_("as of"))

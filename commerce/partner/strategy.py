@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from oscar.apps.partner import strategy
+from oscar.apps.partner.availability import Unavailable as UnavailableToBuy
 from oscar.apps.partner.prices import FixedPrice, Unavailable
 
 from .fx import RateMissing, money_convert
@@ -51,7 +52,12 @@ class Default(
     def __init__(self, request=None, currency=None):
         super().__init__(request)
         self.currency = (
-            currency
-            or getattr(request, "currency", None)
-            or settings.OSCAR_DEFAULT_CURRENCY
+            currency or getattr(request, "currency", None) or settings.OSCAR_DEFAULT_CURRENCY
         )
+
+    def fetch_for_product(self, product, stockrecord=None):
+        # A product with no price in the shopper's currency (no FX rate) cannot be bought.
+        info = super().fetch_for_product(product, stockrecord)
+        if not info.price.exists:
+            return info._replace(availability=UnavailableToBuy())
+        return info

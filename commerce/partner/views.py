@@ -1,6 +1,5 @@
 """The shopper's currency switch."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme

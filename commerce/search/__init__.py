@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.search.apps.SearchConfig'
+default_app_config = "tmp.fork.out.search.apps.SearchConfig"

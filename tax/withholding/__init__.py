@@ -5,24 +5,47 @@ plus Hong Kong (reporting only) and the US (backup withholding). Pure: stdlib + 
     results = withhold("cn-resident-labour", [Payment(period="2026-01", gross=Decimal("2000"))])
     results[0].tax  # Decimal("240.00")
 
-Rules and sources: /work/shared/reference/income-tax-withholding.md.
+Rules and sources: /work/shared/reference/income-tax-withholding.md. Decisions where the
+reference leaves a choice (its section 10):
+
+- ``cn-platform-labour`` (STA 2025 No. 16) applies from 2025-10-01; earlier periods raise
+  ``InvalidPeriod`` rather than fall back: before that date (or for a payer not eligible
+  under STA 2025 No. 15) the caller chooses ``cn-resident-labour`` explicitly.
+- Its "连续" month count is the ``platform_months`` election: "consecutive" (default,
+  the literal text) restarts the count after a month without a payment, income and tax
+  stay cumulative for the year; "with-income" counts every month with a payment.
+- Labour and platform expense is taken on gross income; exempt income is subtracted after
+  it (as in the withholding client's 收入 - 费用 - 免税收入). Taxable income is kept exact;
+  only tax is rounded, half-up to 0.01, from cumulative (or aggregated) figures.
+- ``full_year_deduction`` (STA 2020 No. 19) also applies to platform labour, which is
+  labour withheld cumulatively; it needs a first payment in January, and cannot be
+  combined with ``first_job_of_year``.
+- Deductions are refused where prepayment allows none (labour per payment, non-residents).
+- ``us``: the 1099 threshold is tested on the calendar year's total ("$2,000 or more in
+  any calendar year"); without a TIN 24% is withheld from the first dollar. Years without
+  a published threshold (from 2027, indexed) raise until the figure is added to tables.py.
+- ``hk``: the tax year is the year of assessment (April to March); IR56M thresholds are
+  "more than" the amount.
 """
 
 from __future__ import annotations
 
-from decimal import Context, localcontext
+from decimal import Context, Inexact, Rounded, getcontext, localcontext
 from typing import Any
 
 from tax.errors import InvalidElection, UnknownElection, UnknownRegime
 
+from .explain import explain
 from .payment import Payment, checked_months
 from .regimes import ELECTION_DEFAULTS, PLATFORM_MONTHS, REGIMES, Regime
 from .result import Withholding
 
-__all__ = ["Payment", "REGIMES", "Regime", "Withholding", "withhold"]
+__all__ = ["Payment", "REGIMES", "Regime", "Withholding", "explain", "withhold"]
 
-# Own context: a caller's lowered precision must not round our sums. 28 digits hold any
-# accepted amount (< 10**15, 2 places) times a rate exactly.
+# A caller's context with lowered precision (or trapping the rounding we do on purpose)
+# must not change our figures: then we compute in our own. 28 digits hold any accepted
+# amount (< 10**15, 2 places, summed over a year) times a rate exactly. Entering a local
+# context costs more than a payment's tax, so the usual adequate context is used as is.
 _CONTEXT = Context(prec=28)
 
 
@@ -38,13 +61,18 @@ def withhold(regime: str, payments: Any, **elections: Any) -> list[Withholding]:
     if spec is None:
         raise UnknownRegime("regime", regime, f"expected one of {', '.join(REGIMES)}")
     opts = _elections(spec, elections) if elections else ELECTION_DEFAULTS
-    with localcontext(_CONTEXT):
-        payments, months = checked_months(
-            payments, spec.year_start_month, spec.exempt, spec.deductions
-        )
-        if not payments:
-            return []
-        return spec.compute(spec, payments, months, opts)
+    ctx = getcontext()
+    if ctx.prec < 28 or ctx.Emax < 99 or ctx.traps[Inexact] or ctx.traps[Rounded]:
+        with localcontext(_CONTEXT):
+            return _run(spec, payments, opts)
+    return _run(spec, payments, opts)
+
+
+def _run(spec: Regime, payments: Any, opts: dict[str, Any]) -> list[Withholding]:
+    payments, months = checked_months(payments, spec.year_start_month, spec.exempt, spec.deductions)
+    if not payments:
+        return []
+    return spec.compute(spec, payments, months, opts)
 
 
 def _elections(spec: Regime, given: dict[str, Any]) -> dict[str, Any]:

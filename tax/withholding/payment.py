@@ -41,7 +41,7 @@ class Payment:
 
 
 def parse_period(value: Any, field: str) -> tuple[int, int]:
-    """ "YYYY-MM" -> (year, month); raises ``InvalidPeriod``."""
+    """Parse "YYYY-MM" into (year, month); raises ``InvalidPeriod``."""
     hit = _PERIODS.get(value) if type(value) is str else None
     if hit is not None:
         return hit

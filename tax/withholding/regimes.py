@@ -33,6 +33,9 @@ from .tables import (
 
 ZERO = Decimal("0")
 NIL = Decimal("0.00")
+# Results are built with tuple.__new__ and a positional tuple (field order of Withholding):
+# it skips the generated keyword-handling __new__, which costs more than the tax itself.
+_new = tuple.__new__
 HALF_UP = ROUND_HALF_UP
 
 # Election defaults; a regime lists the ones it honours. STA 2025 No. 16 counts months of
@@ -49,8 +52,11 @@ PLATFORM_MONTHS = ("consecutive", "with-income")
 _rule_cache: dict[tuple[int, int], Dated[Any]] = {}
 
 
-def rule_at(rows: tuple[Dated[Any], ...], index: int, field: str, period: str, what: str) -> Any:
-    """The row of ``rows`` in force in month ``index`` (year*12 + month-1), cached."""
+def rule_at(rows: tuple[Dated[Any], ...], index: int, i: int, period: str, what: str) -> Any:
+    """The row of ``rows`` in force in month ``index`` (year*12 + month-1), cached.
+
+    ``i`` and ``period`` (payment number and its period) only name the field in an error.
+    """
     key = (id(rows), index)
     row = _rule_cache.get(key)
     if row is None:
@@ -63,7 +69,9 @@ def rule_at(rows: tuple[Dated[Any], ...], index: int, field: str, period: str, w
             spans = "; ".join(
                 f"{r.valid_from.isoformat()} to {r.valid_to or 'open'} ({r.source})" for r in rows
             )
-            raise InvalidPeriod(field, period, f"no {what} rule in force then; in force: {spans}")
+            raise InvalidPeriod(
+                f"payments[{i}].period", period, f"no {what} rule in force then; in force: {spans}"
+            )
     return row
 
 
@@ -117,7 +125,7 @@ def _cumulative(
     run = 0
     last = -2
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
-        rule = rule_at(rows, m, f"payments[{i}].period", p.period, regime.code).value
+        rule = rule_at(rows, m, i, p.period, regime.code).value
         cum_income += p.gross
         cum_exempt += p.exempt
         cum_ded += p.deductions
@@ -153,31 +161,34 @@ def _cumulative(
             tax = NIL
             flags = (*flags, "carried-forward")
         results.append(
-            Withholding(
-                regime.code,
-                p.period,
-                p.project,
-                regime.currency,
-                "tax-year",
-                p.gross,
-                p.exempt,
-                p.deductions,
-                tax,
-                taxable,
-                b.rate,
-                b.quick_deduction,
-                expense,
-                basic,
-                n,
-                cum_income,
-                cum_exempt,
-                cum_ded,
-                taxable,
-                due,
-                withheld,
-                (),
-                flags,
-                note,
+            _new(
+                Withholding,
+                (
+                    regime.code,
+                    p.period,
+                    p.project,
+                    regime.currency,
+                    "tax-year",
+                    p.gross,
+                    p.exempt,
+                    p.deductions,
+                    tax,
+                    taxable,
+                    b.rate,
+                    b.quick_deduction,
+                    expense,
+                    basic,
+                    n,
+                    cum_income,
+                    cum_exempt,
+                    cum_ded,
+                    taxable,
+                    due,
+                    withheld,
+                    (),
+                    flags,
+                    note,
+                ),
             )
         )
         withheld += tax
@@ -186,7 +197,7 @@ def _cumulative(
 
 def _election_row(rows: tuple[Dated[Any], ...], first: int, name: str) -> Dated[Any]:
     try:
-        return rule_at(rows, first, "payments[0].period", _period_of(first), name)
+        return rule_at(rows, first, 0, _period_of(first), name)
     except InvalidPeriod as exc:
         raise InvalidElection(name, True, exc.message) from None
 
@@ -209,7 +220,7 @@ def _per_payment(
     # One payment per project and month (Regs Art. 14(1)); wages: per month.
     groups: dict[Any, list[Decimal]] = {}
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
-        rule = rule_at(rows, m, f"payments[{i}].period", p.period, code).value
+        rule = rule_at(rows, m, i, p.period, code).value
         key = m if wages else (m, p.project)
         g = groups.get(key)
         if g is None:
@@ -242,31 +253,34 @@ def _per_payment(
             flags = (*flags, "carried-forward")
         groups[key] = [income, exempt, withheld + tax]
         results.append(
-            Withholding(
-                code,
-                p.period,
-                p.project,
-                regime.currency,
-                scope,
-                p.gross,
-                p.exempt,
-                p.deductions,
-                tax,
-                taxable,
-                b.rate,
-                b.quick_deduction,
-                expense,
-                basic,
-                n,
-                income,
-                exempt,
-                ZERO,
-                taxable,
-                due,
-                withheld,
-                (),
-                flags,
-                note,
+            _new(
+                Withholding,
+                (
+                    code,
+                    p.period,
+                    p.project,
+                    regime.currency,
+                    scope,
+                    p.gross,
+                    p.exempt,
+                    p.deductions,
+                    tax,
+                    taxable,
+                    b.rate,
+                    b.quick_deduction,
+                    expense,
+                    basic,
+                    n,
+                    income,
+                    exempt,
+                    ZERO,
+                    taxable,
+                    due,
+                    withheld,
+                    (),
+                    flags,
+                    note,
+                ),
             )
         )
     return results
@@ -283,9 +297,8 @@ def _us(
     cum = ZERO
     withheld = NIL
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
-        field = f"payments[{i}].period"
-        rate = rule_at(US_BACKUP_RATE, m, field, p.period, "US backup withholding").value
-        threshold = rule_at(US_REPORTING_THRESHOLD, m, field, p.period, "US 1099").value
+        rate = rule_at(US_BACKUP_RATE, m, i, p.period, "US backup withholding").value
+        threshold = rule_at(US_REPORTING_THRESHOLD, m, i, p.period, "US 1099").value
         cum += p.gross
         flags: tuple[str, ...] = ()
         if cum >= threshold:  # "$2,000 or more in any calendar year": the year's total
@@ -297,31 +310,34 @@ def _us(
         due = (cum * rate).quantize(CENT, HALF_UP)
         tax = due - withheld  # never negative: cumulative income only grows
         results.append(
-            Withholding(
-                regime.code,
-                p.period,
-                p.project,
-                regime.currency,
-                "tax-year",
-                p.gross,
-                p.exempt,
-                p.deductions,
-                tax,
-                cum,
-                rate,
-                ZERO,
-                ZERO,
-                ZERO,
-                0,
-                cum,
-                ZERO,
-                ZERO,
-                cum,
-                due,
-                withheld,
-                (("form-1099", threshold),),
-                flags,
-                regime.title,
+            _new(
+                Withholding,
+                (
+                    regime.code,
+                    p.period,
+                    p.project,
+                    regime.currency,
+                    "tax-year",
+                    p.gross,
+                    p.exempt,
+                    p.deductions,
+                    tax,
+                    cum,
+                    rate,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    0,
+                    cum,
+                    ZERO,
+                    ZERO,
+                    cum,
+                    due,
+                    withheld,
+                    (("form-1099", threshold),),
+                    flags,
+                    regime.title,
+                ),
             )
         )
         withheld += tax
@@ -337,39 +353,40 @@ def _hk(
     results = []
     cum = ZERO
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
-        thresholds = rule_at(
-            HK_IR56M_THRESHOLDS, m, f"payments[{i}].period", p.period, "HK IR56M"
-        ).value
+        thresholds = rule_at(HK_IR56M_THRESHOLDS, m, i, p.period, "HK IR56M").value
         cum += p.gross
         flags = ("no-withholding",) + tuple(
             f"over-{name}" for name, limit in thresholds if cum > limit
         )
         results.append(
-            Withholding(
-                regime.code,
-                p.period,
-                p.project,
-                regime.currency,
-                "tax-year",
-                p.gross,
-                p.exempt,
-                p.deductions,
-                NIL,
-                ZERO,
-                ZERO,
-                ZERO,
-                ZERO,
-                ZERO,
-                0,
-                cum,
-                ZERO,
-                ZERO,
-                ZERO,
-                NIL,
-                NIL,
-                thresholds,
-                flags,
-                regime.title,
+            _new(
+                Withholding,
+                (
+                    regime.code,
+                    p.period,
+                    p.project,
+                    regime.currency,
+                    "tax-year",
+                    p.gross,
+                    p.exempt,
+                    p.deductions,
+                    NIL,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    0,
+                    cum,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    NIL,
+                    NIL,
+                    thresholds,
+                    flags,
+                    regime.title,
+                ),
             )
         )
     return results

@@ -1,1 +1,1 @@
-default_app_config = 'tmp.fork.out.dash.dashboard.catalogue.apps.CatalogueDashboardConfig'
+default_app_config = "tmp.fork.out.dash.dashboard.catalogue.apps.CatalogueDashboardConfig"

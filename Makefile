@@ -1,0 +1,42 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint format messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo_data
+	@echo "Serving the demo on http://127.0.0.1:8000 (admin: admin / admin)"
+	$(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:8000
+
+test: $(STAMP)
+	scripts/test.sh
+
+bench: $(STAMP)
+	scripts/bench.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='var/*'
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) demo.sqlite3 var

@@ -1,0 +1,6 @@
+import oscar.apps.dashboard.apps as apps
+
+
+class DashboardConfig(apps.DashboardConfig):
+    # Forked so that get_class("dashboard.catalogue.forms", ...) finds our sub-app's forms.
+    name = "commerce.dashboard"

@@ -1,0 +1,42 @@
+"""Rule families: ``banded`` (threshold bands: EU, GB, US, AU, SG, MY, JP, CA, HK) and
+``cbec`` (China's cross-border retail import limits). Each takes the prepared ``Work`` and
+the dated rules in force, and returns the per-line results or a ``Refusal``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from ..model import Consignment, LineQuote
+from ..tables import Destination
+
+
+class Work(NamedTuple):
+    """What every rule needs, computed once per quote."""
+
+    consignment: Consignment
+    dest: Destination
+    quantum: Decimal  # the currency's minor unit
+    zero: Decimal  # zero at the currency's precision (Decimal("0.00"), JPY Decimal("0"))
+    values: list[Decimal]  # per line: quantity x unit price
+    extras: list[Decimal]  # per line: share of shipping + insurance
+    goods: Decimal
+    freight: Decimal  # shipping + insurance
+
+
+class Refusal(NamedTuple):
+    """The sale may not go ahead as asked: not an error, a rule's answer."""
+
+    rule: str
+    reason: str
+
+
+class Result(NamedTuple):
+    lines: list[LineQuote]
+    threshold: Decimal | None
+    threshold_value: Decimal | None
+
+
+def line_name(index: int, work: Work) -> str:
+    line = work.consignment.lines[index]
+    return f"line {index + 1} ({line.description}, HS {line.hs_code})"

@@ -1,0 +1,247 @@
+"""Threshold bands: the value decides whether a line is exempt, taxed at sale, or assessed
+at the border (EU, GB, US, AU, SG, MY, JP, CA, HK; figures in ``tables``).
+
+Rounding levels, following how each tax is assessed:
+- duty: per line (customs assess each goods item of a declaration), half-up;
+- tax at the border: per line, on the line's own base, half-up;
+- tax at sale (IOSS, UK and AU low-value, SG OVR, MY LVG): once per consignment and rate,
+  as on the seller's invoice (the UK example taxes the GBP 40 subtotal), then shared over
+  the lines by cumulative rounding so the lines add up to the consignment figure;
+- shipping and insurance are shared over the lines pro rata by value (``allocate``).
+The flat EU duty is a whole amount, charged on the first line of each sub-heading.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..amounts import ONE, money_text, round_money, split_rounded
+from ..model import AT_BORDER, AT_CHECKOUT, LineQuote, Part, Settings
+from ..tables import (
+    AT_SALE,
+    BORDER,
+    EXEMPT,
+    FLAT_DUTY,
+    RATE_DUTY,
+    TAX_RATES,
+    Band,
+    Destination,
+    Period,
+    in_force,
+)
+from . import Refusal, Result, Work, line_name
+
+
+def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Result:
+    c = work.consignment
+    dest = work.dest
+    lines = c.lines
+    if dest.excise:
+        for i, line in enumerate(lines):
+            if line.hs_code.startswith(dest.excise):
+                return Refusal(
+                    f"{dest.prefix}:excise",
+                    f"{dest.name}: {line_name(i, work)} is an excise good here; excise duty "
+                    "is not quoted by this engine",
+                )
+
+    tested = None
+    if not dest.per_item:
+        tested = work.goods + work.freight if dest.threshold_cif else work.goods
+        if period.valuation != ONE:
+            tested *= period.valuation
+    options = _band_options(period, c.ships_from, settings.postal)
+    hook = dest.band_hook
+    chosen: list[Band] = []
+    for i, line in enumerate(lines):
+        value = line.unit_price if tested is None else tested
+        band = _pick(options[0], value, line.origin, line.hs_code, period, dest)
+        if len(options) > 1:
+            # Where the parcel ships from is unknown: fine only if it cannot matter.
+            for other in options[1:]:
+                alt = _pick(other, value, line.origin, line.hs_code, period, dest)
+                if (alt.regime, alt.duty) != (band.regime, band.duty):
+                    return Refusal(
+                        f"{dest.prefix}:route",
+                        f"{dest.name}: the thresholds for a value of "
+                        f"{money_text(value, work.quantum)} depend on where "
+                        "the parcel ships from; ships_from is needed",
+                    )
+        chosen.append(hook(band, settings) if hook else band)
+
+    refusal = _duties(work, period, settings, chosen)
+    if type(refusal) is Refusal:
+        return refusal
+    duties, parts = refusal
+    refusal = _taxes(work, period, chosen, duties, parts)
+    if refusal is not None:
+        return refusal
+
+    out = []
+    values, extras, prefix = work.values, work.extras, dest.prefix
+    for i, line in enumerate(lines):
+        line_parts = tuple(parts[i])
+        tax = work.zero
+        for part in line_parts:
+            if part.code != "duty":
+                tax += part.amount
+        regime = chosen[i].regime
+        out.append(
+            LineQuote(
+                line.description,
+                line.hs_code,
+                line.quantity,
+                values[i],
+                extras[i],
+                f"{prefix}:{regime}",
+                AT_BORDER if regime == BORDER else AT_CHECKOUT,
+                duties[i],
+                tax,
+                line_parts,
+            )
+        )
+    return Result(out, options[0][0].upto, tested)
+
+
+def _band_options(period: Period, ships_from: str, postal: bool) -> tuple[tuple[Band, ...], ...]:
+    """The band table(s) that may apply: one, unless the route matters and is unknown."""
+    if not period.routes or postal:
+        return (period.bands,)
+    if ships_from:
+        for countries, bands in period.routes:
+            if ships_from in countries:
+                return (bands,)
+        return (period.bands,)
+    return (period.bands,) + tuple(bands for _, bands in period.routes)
+
+
+def _pick(
+    bands: tuple[Band, ...], value: Decimal, origin: str, hs_code: str, period: Period, dest
+) -> Band:
+    for band in bands:
+        if band.upto is not None and value > band.upto:
+            continue
+        if band.regime == EXEMPT and (
+            origin in period.exemption_not_for_origins
+            or hs_code.startswith(dest.exemption_excluded_hs)
+        ):
+            continue
+        return band
+    raise AssertionError("band tables end with an unbounded band")  # pragma: no cover
+
+
+def _duties(work: Work, period: Period, settings: Settings, chosen: list[Band]):
+    """Per-line duty and its Part, or a Refusal when a needed duty rate is missing."""
+    dest, quantum = work.dest, work.quantum
+    n = len(chosen)
+    duties = [work.zero] * n
+    parts: list[list[Part]] = [[] for _ in range(n)]
+    seen: set[str] = set()
+    for i, band in enumerate(chosen):
+        if band.duty == RATE_DUTY:
+            line = work.consignment.lines[i]
+            rate = line.duty_rate
+            if rate is None:
+                return Refusal(
+                    f"{dest.prefix}:{band.regime}",
+                    f"{dest.name}: {line_name(i, work)} needs its duty rate (duty_rate) "
+                    "from the tariff",
+                )
+            base = work.values[i] + work.extras[i] if dest.duty_cif else work.values[i]
+            if period.valuation != ONE:
+                base *= period.valuation
+            duties[i] = amount = round_money(base * rate, quantum)
+            parts[i].append(Part("duty", base, rate, amount, _method(dest, period, "duty")))
+        elif band.duty == FLAT_DUTY:
+            depth = settings.eu_flat_duty_depth
+            hs_code = work.consignment.lines[i].hs_code
+            if len(hs_code) < depth:
+                return Refusal(
+                    f"{dest.prefix}:{band.regime}",
+                    f"{dest.name}: the flat duty is counted on {depth}-digit codes and "
+                    f"{line_name(i, work)} has {len(hs_code)} digits",
+                )
+            key = hs_code[:depth]
+            if key not in seen:
+                seen.add(key)
+                duties[i] = amount = period.flat_duty
+                parts[i].append(Part("duty", None, None, amount, _method(dest, period, "flat")))
+    return duties, parts
+
+
+def _taxes(
+    work: Work, period: Period, chosen: list[Band], duties: list[Decimal], parts: list[list[Part]]
+) -> Refusal | None:
+    """Adds each line's tax Parts; at-sale taxes are rounded per consignment and rate."""
+    dest, quantum = work.dest, work.quantum
+    c = work.consignment
+    if all(band.regime == EXEMPT for band in chosen):
+        return None
+    if dest.tax_missing:
+        return Refusal(f"{dest.prefix}:{_first_taxed(chosen)}", dest.tax_missing)
+    if dest.tax_key is None:
+        return None
+    rates = in_force(TAX_RATES[dest.tax_key], c.on)
+    if rates is None:
+        return Refusal(
+            f"{dest.prefix}:{_first_taxed(chosen)}",
+            f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
+        )
+    at_sale: dict[tuple[str, Decimal], list[tuple[int, Decimal]]] = {}
+    values, extras = work.values, work.extras
+    for i, band in enumerate(chosen):
+        if band.regime == EXEMPT:
+            continue
+        own_rate = c.lines[i].vat_rate
+        for k, (code, rate) in enumerate(rates.components):
+            if k == 0 and own_rate is not None:
+                rate = own_rate
+            if band.regime == AT_SALE:
+                base = values[i] + extras[i] if dest.sale_tax_cif else values[i]
+                at_sale.setdefault((code, rate), []).append((i, base + duties[i]))
+            else:
+                base = values[i] + extras[i] if dest.tax_cif else values[i]
+                if period.valuation != ONE:
+                    base *= period.valuation
+                base += duties[i]
+                amount = round_money(base * rate, quantum)
+                parts[i].append(Part(code, base, rate, amount, _method(dest, period, "border")))
+    for (code, rate), members in at_sale.items():
+        shares = split_rounded([base for _, base in members], rate, quantum)
+        method = _method(dest, period, "sale")
+        for (i, base), share in zip(members, shares, strict=True):
+            parts[i].append(Part(code, base, rate, share, method))
+    return None
+
+
+def _first_taxed(chosen: list[Band]) -> str:
+    return next(band.regime for band in chosen if band.regime != EXEMPT)
+
+
+_METHODS: dict[tuple[str, object, str], str] = {}
+
+
+def _method(dest: Destination, period: Period, kind: str) -> str:
+    """The words finance staff read next to a figure; built once per destination and rule."""
+    key = (dest.code, period.start, kind)
+    text = _METHODS.get(key)
+    if text is None:
+        text = _METHODS[key] = _describe(dest, period, kind)
+    return text
+
+
+def _describe(dest: Destination, period: Period, kind: str) -> str:
+    share = "" if period.valuation == ONE else f"{period.valuation} x "
+    if kind == "flat":
+        return f"flat {period.flat_duty} per distinct tariff sub-heading in the consignment"
+    if kind == "sale":
+        goods = "goods + share of shipping and insurance" if dest.sale_tax_cif else "goods only"
+        return (
+            f"tax at sale = ({goods} + duty) x rate; rounded half-up once per consignment and "
+            "rate, shared over lines by cumulative rounding"
+        )
+    cif = dest.duty_cif if kind == "duty" else dest.tax_cif
+    value = "goods + share of shipping and insurance" if cif else "goods (shipping excluded)"
+    if kind == "duty":
+        return f"duty = {share}({value}) x duty rate; rounded half-up per line"
+    return f"import tax = ({share}({value}) + duty) x rate; rounded half-up per line"

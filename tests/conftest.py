@@ -1,0 +1,33 @@
+from decimal import Decimal
+
+import pytest
+
+from commerce.partner.fx import rates_clear_cache
+
+DEMO_RATES = {
+    "USD": "0.1405",
+    "EUR": "0.1212",
+    "GBP": "0.1068",
+    "JPY": "21.35",
+    "HKD": "1.0935",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_cache():
+    rates_clear_cache()
+    yield
+    rates_clear_cache()
+
+
+@pytest.fixture
+def rates(db):
+    """Display rates from CNY into the shop's display currencies."""
+    from tests.factories import RateFactory
+
+    return [RateFactory(quote=quote, rate=Decimal(rate)) for quote, rate in DEMO_RATES.items()]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
