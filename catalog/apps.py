@@ -7,3 +7,6 @@ class CatalogueConfig(apps.CatalogueConfig):
     def ready(self):
         super().ready()
         from . import receivers  # noqa: F401  (connects the attribution receiver)
+        from .product_views import product_views_install
+
+        product_views_install()

@@ -46,6 +46,12 @@ class Product(AbstractProduct):
         _("on China's cross-border e-commerce positive list"), default=False
     )
 
+    @property
+    def sorted_recommended_products(self):
+        # The product page sets them from its cached bundle; elsewhere ask Oscar.
+        prepared = getattr(self, "sorted_recommendations", None)
+        return prepared if prepared is not None else super().sorted_recommended_products
+
     def clean(self):
         super().clean()
         # A customs value means nothing without its currency, and the other way round.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -18,6 +19,8 @@ from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+Option = get_model("catalogue", "Option")
+ProductClass = get_model("catalogue", "ProductClass")
 ProductReview = get_model("reviews", "ProductReview")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Note = get_model("catalogue", "Note")
@@ -26,12 +29,73 @@ NoteProduct = get_model("catalogue", "NoteProduct")
 NOTES_PER_PRODUCT_PAGE = 12
 
 
+INDEX_SECONDS = 60
+
+
+def _cached(key: str, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, INDEX_SECONDS)
+    return value
+
+
+def _card_queryset() -> QuerySet:
+    """Browsable products with what a product card shows: stock records and images.
+
+    No subqueries: PostgreSQL's planning time for them cost more than the query itself.
+    Which products have options comes from a small cached index (``product_cards_prefetch``).
+    """
+    return (
+        Product.objects.browsable()
+        .select_related("product_class")
+        .prefetch_related("stockrecords", "images")
+    )
+
+
+def _options_index() -> tuple[frozenset, frozenset]:
+    """Ids of product classes and of products that have options (few; cached a minute)."""
+    return _cached(
+        "catalog:options-index",
+        lambda: (
+            frozenset(
+                ProductClass.options.through.objects.values_list("productclass_id", flat=True)
+            ),
+            frozenset(Product.product_options.through.objects.values_list("product_id", flat=True)),
+        ),
+    )
+
+
+def product_cards_prefetch(products) -> None:
+    """Complete a page of products for their cards without a query per product.
+
+    Sets what Oscar's ``Product.has_options`` reads, and fetches the public children (and
+    their stock) of the parent products on the page, if any.
+    """
+    class_ids, product_ids = _options_index()
+    for product in products:
+        product.has_product_class_options = product.product_class_id in class_ids
+        product.has_product_options = product.pk in product_ids
+    parents = [product for product in products if product.is_parent]
+    if parents:
+        prefetch_related_objects(parents, "children__stockrecords")
+
+
+def category_subtree_ids(category) -> list[int]:
+    return _cached(
+        f"catalog:subtree:{category.pk}:{category.path}",
+        lambda: list(
+            Category.objects.filter(path__startswith=category.path).values_list("pk", flat=True)
+        ),
+    )
+
+
 def product_list(*, category=None) -> QuerySet:
-    """Browsable products, newest first, with what a product card needs prefetched."""
-    products = Product.objects.browsable().base_queryset()
+    """Browsable products, newest first, ready for product cards."""
+    products = _card_queryset()
     if category is not None:
         in_subtree = ProductCategory.objects.filter(
-            product=OuterRef("pk"), category__path__startswith=category.path
+            product=OuterRef("pk"), category_id__in=category_subtree_ids(category)
         )
         products = products.filter(Exists(in_subtree))
     return products.order_by("-date_created", "-id")
@@ -45,7 +109,7 @@ def product_search(*, query: str) -> QuerySet:
     words, are found by any part. Elsewhere (the SQLite demo): case-insensitive contains.
     """
     query = query.strip()
-    products = Product.objects.browsable().base_queryset()
+    products = _card_queryset()
     if not query:
         return products.none()
     if connection.vendor == "postgresql":
@@ -73,34 +137,84 @@ def product_search(*, query: str) -> QuerySet:
     )
 
 
+PRODUCT_PAGE_SECONDS = 600
+
+
+def _product_page_bundle(pk: int) -> Product:
+    """The product with its merchandising data (class, options, images, attributes,
+    categories) prefetched: what changes only when a merchant saves the product."""
+    product = (
+        Product.objects.select_related("product_class", "parent", "parent__product_class")
+        .annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("product_class"))
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
+        .get(pk=pk)
+    )
+    prefetch_related_objects(
+        [product],
+        "product_options",
+        "product_class__options",
+        "images",
+        "attribute_values__attribute",
+        Prefetch("categories", queryset=Category.objects.order_by("path")),
+    )
+    first_category = next(iter(product.categories.all()), None)
+    product.breadcrumb_categories = (
+        first_category.get_ancestors_and_self() if first_category is not None else []
+    )
+    product.recommendation_ids = list(
+        product.primary_recommendations.order_by("-ranking", "pk").values_list(
+            "recommendation_id", flat=True
+        )
+    )
+    return product
+
+
 def product_for_page(*, pk: int) -> Product:
-    """One product with what its page shows prefetched; raises Product.DoesNotExist."""
+    """One product with what its page shows; raises Product.DoesNotExist.
+
+    Its merchandising data is cached under its ``date_updated`` (saving the product in the
+    dashboard moves that, so the cache never serves an older version); stock, prices
+    and the review count are read fresh on every request.
+    """
     approved_reviews = (
         ProductReview.objects.filter(product=OuterRef("pk"), status=ProductReview.APPROVED)
         .values("product")
         .annotate(count=Count("*"))
         .values("count")
     )
-    product = (
-        Product.objects.base_queryset()
-        .prefetch_related(None)  # chosen below, by what this product is
-        .select_related("parent", "parent__product_class")
-        # Oscar's template asks num_approved_reviews (a cached property): answer it here.
-        .annotate(num_approved_reviews=Coalesce(Subquery(approved_reviews), 0))
-        .get(pk=pk)
+    fresh = (
+        Product.objects.filter(pk=pk)
+        .annotate(approved_review_count=Coalesce(Subquery(approved_reviews), 0))
+        .values_list("date_updated", "approved_review_count")
+        .first()
     )
-    lookups = [
-        "product_options",
-        "product_class__options",
-        "stockrecords",
-        "images",
-        "attribute_values__attribute",
-        Prefetch("categories", queryset=Category.objects.order_by("path")),
-    ]
-    if product.is_parent:
-        lookups.append("children")
-    prefetch_related_objects([product], *lookups)
+    if fresh is None:
+        raise Product.DoesNotExist(pk)
+    date_updated, num_approved_reviews = fresh
+    key = f"product-page:{pk}:{date_updated.timestamp()}"
+    product = cache.get(key)
+    if product is None:
+        product = _product_page_bundle(pk)
+        cache.set(key, product, PRODUCT_PAGE_SECONDS)
+    # Oscar's template asks num_approved_reviews (a cached property): answer it here.
+    product.num_approved_reviews = num_approved_reviews
+    prefetch_related_objects(
+        [product], "children__stockrecords" if product.is_parent else "stockrecords"
+    )
+    product.sorted_recommendations = _recommended_products(product.recommendation_ids)
     return product
+
+
+def _recommended_products(ids: list[int]) -> list:
+    """Recommended products in ranking order, fresh (prices change); no query when none."""
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in _card_queryset().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def notes_for_product(*, product_id: int, limit: int = NOTES_PER_PRODUCT_PAGE) -> list:
@@ -129,12 +243,13 @@ def note_list(*, language: str | None = None) -> QuerySet:
 
 def note_products(*, note) -> list:
     """A note's public products in the note's order, prefetched for product cards."""
-    return list(
-        Product.objects.browsable()
-        .base_queryset()
+    products = list(
+        _card_queryset()
         .filter(note_links__note=note)
         .order_by("note_links__position", "note_links__id")
     )
+    product_cards_prefetch(products)
+    return products
 
 
 def note_attribution_target(*, note_id: int, product_id: int) -> int | None:

@@ -1,7 +1,9 @@
 """Storefront views of the catalogue fork: product page (with its notes) and notes."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
@@ -13,13 +15,16 @@ Note = selectors.Note
 Product = selectors.Product
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductDetailView(CoreProductDetailView):
+    """Read-only (view counts are batched), so it runs outside a request transaction."""
+
     def get_object(self, queryset=None):
         if hasattr(self, "object"):
             return self.object
         try:
             return selectors.product_for_page(pk=self.kwargs["pk"])
-        except (Product.DoesNotExist, ValueError, TypeError):
+        except Product.DoesNotExist:
             raise Http404(_("No product found")) from None
 
     def get(self, request, *args, **kwargs):
@@ -43,6 +48,7 @@ class ProductDetailView(CoreProductDetailView):
         return context
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class NoteListView(ListView):
     template_name = "catalog/note_list.html"
     context_object_name = "notes"
@@ -68,6 +74,7 @@ class NoteListView(ListView):
         return context
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class NoteDetailView(DetailView):
     template_name = "catalog/note_detail.html"
     context_object_name = "note"
@@ -78,5 +85,4 @@ class NoteDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["products"] = selectors.note_products(note=self.object)
-        context["attribution_note"] = self.object
         return context

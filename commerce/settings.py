@@ -208,3 +208,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 OSCAR_HOMEPAGE = "/"
+OSCAR_SLUG_ALLOW_UNICODE = True

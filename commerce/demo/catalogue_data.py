@@ -161,3 +161,86 @@ NOTE_TEMPLATES = {
         ("My weekly favourites: {item}", "This week's favourite is the {item}. Links below!"),
     ],
 }
+
+
+# --- The generated catalogue (pure: no database, so the stock-Oscar benchmark seeds the same) ---
+
+import csv  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from decimal import ROUND_HALF_UP  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from tax.money import quantize_money  # noqa: E402
+
+RATES_FILE = Path(__file__).parent / "data" / "rates.csv"
+# Price spread around each item's list price, so products of one kind differ.
+PRICE_FACTORS = [Decimal("0.8"), Decimal("0.9"), Decimal("1"), Decimal("1.1"), Decimal("1.25")]
+ITEMS_PER_TITLE = 24  # products sharing a plain title before titles get a number
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    upc: str
+    title: str
+    description: str
+    category: str  # breadcrumb, e.g. "Beauty > Skincare"
+    merchant: str  # partner code
+    price: Decimal
+    currency: str
+    origin_country: str
+    hs_code: str
+    customs_value: Decimal
+    consumption_tax_rate: Decimal
+    cbec_eligible: bool
+    weight_grams: int
+
+
+def _display_rates_from_cny() -> dict[str, Decimal]:
+    with RATES_FILE.open(newline="", encoding="utf-8") as file:
+        return {
+            row["quote"]: Decimal(row["rate"])
+            for row in csv.DictReader(file)
+            if row["kind"] == "display" and row["base"] == "CNY"
+        }
+
+
+def _merchant_price(price_cny: Decimal, currency: str, rates: dict[str, Decimal]) -> Decimal:
+    if currency == "CNY":
+        return quantize_money(price_cny, currency)
+    converted = price_cny * rates[currency]
+    if currency == "JPY":  # Japanese shops price in tens of yen
+        return (converted / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
+    return quantize_money(converted, currency)
+
+
+def product_specs(count: int) -> Iterator[ProductSpec]:
+    """The first ``count`` demo products, the same on every machine and every run."""
+    rates = _display_rates_from_cny()
+    for n in range(count):
+        merchant, _name, country, currency, _email = MERCHANTS[n % len(MERCHANTS)]
+        spec_index = (n // len(MERCHANTS)) % len(CATEGORIES)
+        breadcrumb, hs_code, consumption_tax, cbec, weight, items = CATEGORIES[spec_index]
+        item_en, item_zh, price_cny = items[(n // ITEMS_PER_TITLE) % len(items)]
+        brand = BRANDS[country][n % len(BRANDS[country])]
+        title = f"{brand}{item_zh}" if country == "CN" else f"{brand} {item_en}"
+        if n >= ITEMS_PER_TITLE * len(CATEGORIES):
+            title = f"{title} #{n}"
+        price = _merchant_price(
+            price_cny * PRICE_FACTORS[n * 7 % len(PRICE_FACTORS)], currency, rates
+        )
+        yield ProductSpec(
+            upc=f"DEMO{n:06d}",
+            title=title,
+            description=f"{item_en} / {item_zh}. Ships from {country}.",
+            category=breadcrumb,
+            merchant=merchant,
+            price=price,
+            currency=currency,
+            origin_country=country,
+            hs_code=hs_code,
+            customs_value=quantize_money(price * Decimal("0.8"), currency),
+            consumption_tax_rate=consumption_tax,
+            cbec_eligible=cbec,
+            weight_grams=weight,
+        )

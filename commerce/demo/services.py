@@ -10,8 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -22,7 +20,6 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
 from agencies.models import Creator
-from commerce.partner.fx import money_convert
 from commerce.partner.services import rates_load_csv
 
 from . import catalogue_data as data
@@ -35,11 +32,9 @@ NoteProduct = get_model("catalogue", "NoteProduct")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
-RATES_FILE = Path(__file__).parent / "data" / "rates.csv"
+
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "admin"
 MERCHANT_PASSWORD = "merchant"
-# Price spread around each item's list price, so products of one kind differ.
-PRICE_FACTORS = [Decimal("0.8"), Decimal("0.9"), Decimal("1"), Decimal("1.1"), Decimal("1.25")]
 
 
 @dataclass
@@ -89,56 +84,38 @@ def _creators(count: int, summary: DemoSummary) -> list[Creator]:
     return creators
 
 
-def _price_in(currency: str, price_cny: Decimal) -> Decimal:
-    converted = money_convert(amount=price_cny, base="CNY", quote=currency)
-    if currency == "JPY":  # Japanese shops price in tens of yen
-        return (converted / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
-    return converted
-
-
 def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="cross-border-goods",
         defaults={"name": "Cross-border goods", "requires_shipping": True, "track_stock": True},
     )
-    categories = [create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES]
-    upcs = [f"DEMO{n:06d}" for n in range(count)]
-    existing = set(Product.objects.filter(upc__in=upcs).values_list("upc", flat=True))
-    merchant_list = list(partners.values())
-    new_products, category_links, stock = [], [], []
-    for n, upc in enumerate(upcs):
-        if upc in existing:
-            continue
-        partner, country, currency = merchant_list[n % len(merchant_list)]
-        spec_index = (n // len(merchant_list)) % len(data.CATEGORIES)
-        breadcrumb, hs_code, consumption_tax, cbec, weight, items = data.CATEGORIES[spec_index]
-        item_en, item_zh, price_cny = items[(n // 24) % len(items)]
-        brand = data.BRANDS[country][n % len(data.BRANDS[country])]
-        title = f"{brand}{item_zh}" if country == "CN" else f"{brand} {item_en}"
-        if n >= 24 * len(data.CATEGORIES):
-            title = f"{title} #{n}"
-        price = _price_in(currency, price_cny * PRICE_FACTORS[n * 7 % len(PRICE_FACTORS)])
-        product = Product(
-            upc=upc,
-            title=title,
-            slug=slugify(title) or f"product-{n}",
-            description=f"{item_en} / {item_zh}. Ships from {country}.",
+    categories = {spec[0]: create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES}
+    specs = list(data.product_specs(count))
+    existing = set(
+        Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True)
+    )
+    new_specs = [spec for spec in specs if spec.upc not in existing]
+    new_products = [
+        Product(
+            upc=spec.upc,
+            title=spec.title,
+            slug=slugify(spec.title) or spec.upc.lower(),
+            description=spec.description,
             product_class=product_class,
             structure=Product.STANDALONE,
             is_public=True,
-            origin_country=country,
-            hs_code=hs_code,
-            customs_value=(price * Decimal("0.8")).quantize(
-                price if currency == "JPY" else Decimal("0.01")
-            ),
-            customs_currency=currency,
-            weight_grams=weight,
-            consumption_tax_rate=consumption_tax,
-            cbec_eligible=cbec,
+            origin_country=spec.origin_country,
+            hs_code=spec.hs_code,
+            customs_value=spec.customs_value,
+            customs_currency=spec.currency,
+            weight_grams=spec.weight_grams,
+            consumption_tax_rate=spec.consumption_tax_rate,
+            cbec_eligible=spec.cbec_eligible,
         )
-        new_products.append(product)
-        category_links.append(categories[spec_index])
-        stock.append((partner, price, currency))
+        for spec in new_specs
+    ]
+    category_links = [categories[spec.category] for spec in new_specs]
+    stock = [(partners[spec.merchant][0], spec.price, spec.currency) for spec in new_specs]
     with transaction.atomic():
         Product.objects.bulk_create(new_products, batch_size=500)
         created = list(
@@ -167,7 +144,7 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
             batch_size=1000,
         )
     summary.products_created += len(new_products)
-    return list(Product.objects.filter(upc__in=upcs).order_by("upc"))
+    return list(Product.objects.filter(upc__in=[s.upc for s in specs]).order_by("upc"))
 
 
 def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Random) -> None:
@@ -201,7 +178,7 @@ def demo_data_load(*, products: int = 210, notes: int = 66, creators: int = 22) 
     summary = DemoSummary()
     rng = random.Random(20261121)  # fixed seed: the same notes on every machine and every run
     with transaction.atomic():
-        with RATES_FILE.open(newline="", encoding="utf-8") as file:
+        with data.RATES_FILE.open(newline="", encoding="utf-8") as file:
             rates_load_csv(file=file)
         partners = _users()
         creator_rows = _creators(creators, summary)

@@ -8,8 +8,10 @@ query count does not grow with the page size.
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_model
@@ -19,7 +21,10 @@ from catalog import selectors
 Category = get_model("catalogue", "Category")
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductListView(ListView):
+    """Read-only, so it runs outside a request transaction."""
+
     context_object_name = "products"
     template_name = "oscar/catalogue/browse.html"
     summary = _("All products")
@@ -39,6 +44,7 @@ class ProductListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = self.summary
+        selectors.product_cards_prefetch(context["products"])
         return context
 
 

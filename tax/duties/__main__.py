@@ -26,7 +26,7 @@ from .tables import DESTINATIONS
 LINE_HELP = (
     'one order line, CSV: "description,hs_code,origin,quantity,unit_price" plus optional '
     "vat=RATE, duty=RATE, ct=RATE (China consumption tax); a RATE is a fraction (0.20) or a "
-    'percentage (20%%). Quote a description with commas: \'"Cream, face",330499,JP,1,9.00\'. '
+    "percentage (20%%). Quote a description with commas: '\"Cream, face\",330499,JP,1,9.00'. "
     "Repeat for each line."
 )
 RATE_KEYS = {"vat": "vat_rate", "duty": "duty_rate", "ct": "consumption_tax_rate"}
@@ -47,11 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m tax.duties",
         description="Quote import duties and taxes on one consignment and show the working. "
         "Amounts are in the destination's customs currency and exclude its taxes.",
-        epilog="Exit status: 0 quoted, 1 refused by the rules, 2 bad input.",
+        epilog="Example: python -m tax.duties --to GB --currency GBP --on 2026-11-21 "
+        "--shipping 3.50 --line 'Face cream,330499,JP,2,40.00'. "
+        "Exit status: 0 quoted, 1 refused by the rules, 2 bad input.",
     )
     parser.add_argument(
-        "--to", required=True, help="destination: CN, GB, US, AU, SG, MY, JP, HK, an EU "
-        "member (DE, FR, ...), or CA-XX for a Canadian province (CA-ON)"
+        "--to",
+        required=True,
+        help="destination: CN, GB, US, AU, SG, MY, JP, HK, an EU "
+        "member (DE, FR, ...), or CA-XX for a Canadian province (CA-ON)",
     )
     parser.add_argument("--currency", help="the destination's currency (default: that one)")
     parser.add_argument("--on", help="order date, YYYY-MM-DD (default: today)")
@@ -65,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-ioss", action="store_true", help="EU: seller not using IOSS")
     parser.add_argument("--postal", action="store_true", help="parcel goes by post")
     parser.add_argument(
-        "--eu-duty-scope", default="all_b2c", choices=EU_FLAT_DUTY_SCOPES,
+        "--eu-duty-scope",
+        default="all_b2c",
+        choices=EU_FLAT_DUTY_SCOPES,
         help="EU EUR 3 duty scope (default all_b2c)",
     )
     parser.add_argument(

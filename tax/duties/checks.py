@@ -33,7 +33,9 @@ def check_text(field: str, value: Any) -> None:
 
 
 def check_hs_code(field: str, value: Any) -> None:
-    if type(value) is not str or not (6 <= len(value) <= 10 and value.isascii() and value.isdigit()):
+    if type(value) is not str or not (
+        6 <= len(value) <= 10 and value.isascii() and value.isdigit()
+    ):
         raise InvalidHSCode(field, value, "expected a string of 6 to 10 digits, e.g. '330499'")
 
 
@@ -76,7 +78,9 @@ def check_rate(field: str, value: Any, *, below_one: bool = False, cap: Decimal 
     if value is None:
         return
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise InvalidRate(field, value, "expected a Decimal fraction, e.g. Decimal('0.13'), or None")
+        raise InvalidRate(
+            field, value, "expected a Decimal fraction, e.g. Decimal('0.13'), or None"
+        )
     if value < ZERO or value > cap or (below_one and value >= ONE):
         bound = "below 1" if below_one else f"at most {cap}"
         raise InvalidRate(field, value, f"expected a fraction from 0 to {bound} (0.20 means 20%)")

@@ -18,7 +18,7 @@ from .model import (
     Quote,
     Settings,
 )
-from .rules import Refusal, Result, Work
+from .rules import Refused, Result, Work
 from .rules.banded import quote_banded
 from .rules.cbec import quote_cbec
 from .tables import DESTINATIONS, Destination, in_force
@@ -38,8 +38,7 @@ def quote(consignment: Consignment, settings: Settings = DEFAULT_SETTINGS) -> Qu
     c = consignment
     dest = DESTINATIONS[c.destination]
     with localcontext(CONTEXT):
-        quantum = minor_unit(dest.currency)
-        zero = ZERO.quantize(quantum)
+        quantum, zero = _money(dest.currency)
         # Quantizing exact amounts only fixes their exponent, so every figure out has the
         # currency's places ("80.00", never "80"), whatever trailing zeros came in.
         values = [(line.quantity * line.unit_price).quantize(quantum) for line in c.lines]
@@ -49,25 +48,34 @@ def quote(consignment: Consignment, settings: Settings = DEFAULT_SETTINGS) -> Qu
         work = Work(c, dest, quantum, zero, values, extras, goods, freight)
 
         period = in_force(dest.cbec or dest.periods, c.on)
-        if period is None:
-            return _refused(work, None, Refusal(f"{dest.prefix}:none", _no_rules(dest, c.on)))
-        if c.ships_from in dest.territory:
-            return _refused(
-                work,
-                period,
-                Refusal(
+        try:
+            if period is None:
+                raise Refused(f"{dest.prefix}:none", _no_rules(dest, c.on))
+            if c.ships_from in dest.territory:
+                raise Refused(
                     f"{dest.prefix}:not_import",
                     f"Ships from {c.ships_from}, inside {dest.name}'s customs territory: not "
                     "an import; domestic rules apply",
-                ),
-            )
-        if dest.cbec:
-            result = quote_cbec(work, period)
-        else:
-            result = quote_banded(work, period, settings)
-        if type(result) is Refusal:
-            return _refused(work, period, result)
+                )
+            if dest.cbec:
+                result = quote_cbec(work, period)
+            else:
+                result = quote_banded(work, period, settings)
+        except Refused as refusal:
+            return _refused(work, period, refusal)
         return _assemble(work, period, result)
+
+
+_MONEY: dict[str, tuple[Decimal, Decimal]] = {}
+
+
+def _money(currency: str) -> tuple[Decimal, Decimal]:
+    """The currency's minor unit and a zero at its precision, looked up once."""
+    found = _MONEY.get(currency)
+    if found is None:
+        quantum = minor_unit(currency)
+        found = _MONEY[currency] = (quantum, ZERO.quantize(quantum))
+    return found
 
 
 def _assemble(work: Work, period, result: Result) -> Quote:
@@ -123,7 +131,7 @@ def _charges(dest: Destination, amounts: dict[str, Decimal]) -> tuple[Charge, ..
     return tuple(Charge(code, dest.labels[code], amounts[code]) for code in codes)
 
 
-def _refused(work: Work, period, refusal: Refusal) -> Quote:
+def _refused(work: Work, period, refusal: Refused) -> Quote:
     c = work.consignment
     lines = tuple(
         LineQuote(

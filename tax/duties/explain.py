@@ -17,8 +17,7 @@ def explain(q: Quote) -> str:
         out.append(f"Rules in force {q.valid_from.isoformat()} to {until}: {q.source}")
     freight = q.shipping + q.insurance
     out.append(
-        f"Goods {q.goods} + shipping {q.shipping} + insurance {q.insurance} "
-        f"= {q.goods + freight}"
+        f"Goods {q.goods} + shipping {q.shipping} + insurance {q.insurance} = {q.goods + freight}"
     )
     if q.threshold is not None:
         tested = "each item's price" if q.threshold_value is None else str(q.threshold_value)
@@ -45,8 +44,9 @@ def explain(q: Quote) -> str:
             if shared:
                 groups.setdefault((part.code, part.rate), []).append(part.base)
             note = " (share of the consignment figure below)" if shared else ""
+            product = _num(exact.normalize())
             out.append(
-                f"  {part.code}: {_num(part.base)} x {_rate(part.rate)} = {_num(exact)} -> "
+                f"  {part.code}: {_num(part.base)} x {_rate(part.rate)} = {product} -> "
                 f"{part.amount}{note}"
             )
             out.append(f"      {part.method}")
@@ -54,7 +54,7 @@ def explain(q: Quote) -> str:
         total = sum(bases, Decimal(0))
         out.append(
             f"Consignment {code} at {_rate(rate)}: {total} x {_rate(rate)} = "
-            f"{_num(total * rate)}, rounded half-up once"
+            f"{_num((total * rate).normalize())}, rounded half-up once"
         )
     out.append(f"Duty {q.duty}, tax {q.tax}, total {q.total} ({q.collected})")
     out.append("Charged at checkout: " + _charges(q.charges))
@@ -63,8 +63,8 @@ def explain(q: Quote) -> str:
 
 
 def _num(value: Decimal) -> str:
-    """Exact figures in full, long divisions cut to 8 places and marked as such."""
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+    """A figure as computed; long divisions cut to 8 places and marked with "~"."""
+    text = f"{value:f}"
     if "." in text and len(text.split(".")[1]) > 8:
         return f"~{value.quantize(Decimal('1e-8')):f}"
     return text

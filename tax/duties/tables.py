@@ -261,8 +261,7 @@ CA_PERIODS = (
                 (Band(D("40"), EXEMPT), Band(D("150"), BORDER), Band(None, BORDER, RATE_DUTY)),
             ),
         ),
-        source="CBSA Customs Notice 20-18, CUSMA low-value shipments, from 1 Jul 2020 "
-        "(section 5)",
+        source="CBSA Customs Notice 20-18, CUSMA low-value shipments, from 1 Jul 2020 (section 5)",
     ),
 )
 

@@ -24,7 +24,7 @@ def goods(price, **kw):
 
 
 CASES = [
-    # (consignment, settings, rule, collected, duty, tax)
+    # (consignment, options, rule, collected, duty, tax)
     pytest.param(
         ca("CA-ON", [goods("40.00", duty_rate=EIGHT)], shipping=D("15.00")),
         None,
@@ -163,9 +163,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("consignment", "settings", "rule", "collected", "duty", "tax"), CASES)
-def test_canada(consignment, settings, rule, collected, duty, tax):
-    q = quote(consignment, settings) if settings else quote(consignment)
+@pytest.mark.parametrize(("consignment", "options", "rule", "collected", "duty", "tax"), CASES)
+def test_canada(consignment, options, rule, collected, duty, tax):
+    q = quote(consignment, options) if options else quote(consignment)
     assert q.allowed, q.reason
     assert (q.rule, q.collected) == (rule, collected)
     assert (q.duty, q.tax) == (D(duty), D(tax))
@@ -190,7 +190,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("consignment", "settings", "words"), REFUSED)
-def test_refused(consignment, settings, words):
-    q = quote(consignment, settings) if settings else quote(consignment)
+@pytest.mark.parametrize(("consignment", "options", "words"), REFUSED)
+def test_refused(consignment, options, words):
+    q = quote(consignment, options) if options else quote(consignment)
     assert not q.allowed and words in q.reason

@@ -124,9 +124,7 @@ REFUSED = [
     pytest.param(
         cn([goods("2500.00"), goods("2500.01")]), "cn:cbec", "single item", id="5000.01-two-lines"
     ),
-    pytest.param(
-        cn([goods("2500.01", 2)]), "cn:cbec", "2 items", id="5000.02-one-line-two-units"
-    ),
+    pytest.param(cn([goods("2500.01", 2)]), "cn:cbec", "2 items", id="5000.02-one-line-two-units"),
     pytest.param(
         cn([goods("2495.00", 2)], shipping=D("10.01")),
         "cn:cbec",
@@ -198,9 +196,7 @@ DATED = [
         cn([goods("3000.00")], on=date(2019, 1, 1)), True, "273.00", id="2019-01-01-new-limits"
     ),
     pytest.param(cn([goods("100.00")], on=date(2016, 4, 7)), False, "", id="before-2016-04-08"),
-    pytest.param(
-        cn([goods("100.00")], on=date(2016, 4, 8)), True, "9.10", id="from-2016-04-08"
-    ),
+    pytest.param(cn([goods("100.00")], on=date(2016, 4, 8)), True, "9.10", id="from-2016-04-08"),
 ]
 
 

@@ -22,7 +22,7 @@ def goods(price, qty=1, hs="330499", **kw):
 
 
 CASES = [
-    # (consignment, settings, rule, collected, duty, tax)
+    # (consignment, options, rule, collected, duty, tax)
     pytest.param(
         eu("DE", [goods("150.00")], shipping=D("10.00")),
         None,
@@ -163,8 +163,11 @@ CASES = [
         id="2028-07-01-taric-duty-on-low-value",
     ),
     pytest.param(
-        eu("DE", [goods("50.00"), goods("50.00", hs="490199", vat_rate=D("0.07"))],
-           shipping=D("10.00")),
+        eu(
+            "DE",
+            [goods("50.00"), goods("50.00", hs="490199", vat_rate=D("0.07"))],
+            shipping=D("10.00"),
+        ),
         None,
         "eu:at_sale",
         AT_CHECKOUT,
@@ -184,9 +187,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("consignment", "settings", "rule", "collected", "duty", "tax"), CASES)
-def test_eu(consignment, settings, rule, collected, duty, tax):
-    q = quote(consignment, settings) if settings else quote(consignment)
+@pytest.mark.parametrize(("consignment", "options", "rule", "collected", "duty", "tax"), CASES)
+def test_eu(consignment, options, rule, collected, duty, tax):
+    q = quote(consignment, options) if options else quote(consignment)
     assert q.allowed, q.reason
     assert (q.rule, q.collected) == (rule, collected)
     assert (q.duty, q.tax) == (D(duty), D(tax))
@@ -228,21 +231,17 @@ REFUSED = [
     pytest.param(
         eu("DE", [goods("100.00")], on=date(2021, 6, 30)), None, "No Germany", id="before-ioss"
     ),
-    pytest.param(
-        eu("DE", [goods("20.00", hs="220421")]), None, "excise", id="wine-is-excise"
-    ),
+    pytest.param(eu("DE", [goods("20.00", hs="220421")]), None, "excise", id="wine-is-excise"),
     pytest.param(
         eu("DE", [goods("20.00", hs="240220")]), None, "excise", id="cigarettes-are-excise"
     ),
-    pytest.param(
-        eu("DE", [goods("20.00")], ships_from="FR"), None, "not an import", id="intra-eu"
-    ),
+    pytest.param(eu("DE", [goods("20.00")], ships_from="FR"), None, "not an import", id="intra-eu"),
 ]
 
 
-@pytest.mark.parametrize(("consignment", "settings", "words"), REFUSED)
-def test_refused(consignment, settings, words):
-    q = quote(consignment, settings) if settings else quote(consignment)
+@pytest.mark.parametrize(("consignment", "options", "words"), REFUSED)
+def test_refused(consignment, options, words):
+    q = quote(consignment, options) if options else quote(consignment)
     assert not q.allowed
     assert words in q.reason
     assert (q.duty, q.tax, q.charges, q.border_charges) == (D("0.00"), D("0.00"), (), ())

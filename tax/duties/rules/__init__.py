@@ -1,6 +1,6 @@
 """Rule families: ``banded`` (threshold bands: EU, GB, US, AU, SG, MY, JP, CA, HK) and
 ``cbec`` (China's cross-border retail import limits). Each takes the prepared ``Work`` and
-the dated rules in force, and returns the per-line results or a ``Refusal``."""
+the dated rules in force, and returns the per-line results or raises ``Refused``."""
 
 from __future__ import annotations
 
@@ -24,11 +24,13 @@ class Work(NamedTuple):
     freight: Decimal  # shipping + insurance
 
 
-class Refusal(NamedTuple):
-    """The sale may not go ahead as asked: not an error, a rule's answer."""
+class Refused(Exception):
+    """The sale may not go ahead as asked; ``quote`` turns this into allowed=False."""
 
-    rule: str
-    reason: str
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
 
 
 class Result(NamedTuple):

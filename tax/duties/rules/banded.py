@@ -20,6 +20,7 @@ from ..model import AT_BORDER, AT_CHECKOUT, LineQuote, Part, Settings
 from ..tables import (
     AT_SALE,
     BORDER,
+    DESTINATIONS,
     EXEMPT,
     FLAT_DUTY,
     RATE_DUTY,
@@ -29,17 +30,17 @@ from ..tables import (
     Period,
     in_force,
 )
-from . import Refusal, Result, Work, line_name
+from . import Refused, Result, Work, line_name
 
 
-def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Result:
+def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
     c = work.consignment
     dest = work.dest
     lines = c.lines
     if dest.excise:
         for i, line in enumerate(lines):
             if line.hs_code.startswith(dest.excise):
-                return Refusal(
+                raise Refused(
                     f"{dest.prefix}:excise",
                     f"{dest.name}: {line_name(i, work)} is an excise good here; excise duty "
                     "is not quoted by this engine",
@@ -53,7 +54,7 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Re
     options = _band_options(period, c.ships_from, settings.postal)
     hook = dest.band_hook
     chosen: list[Band] = []
-    for i, line in enumerate(lines):
+    for line in lines:
         value = line.unit_price if tested is None else tested
         band = _pick(options[0], value, line.origin, line.hs_code, period, dest)
         if len(options) > 1:
@@ -61,7 +62,7 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Re
             for other in options[1:]:
                 alt = _pick(other, value, line.origin, line.hs_code, period, dest)
                 if (alt.regime, alt.duty) != (band.regime, band.duty):
-                    return Refusal(
+                    raise Refused(
                         f"{dest.prefix}:route",
                         f"{dest.name}: the thresholds for a value of "
                         f"{money_text(value, work.quantum)} depend on where "
@@ -69,16 +70,11 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Re
                     )
         chosen.append(hook(band, settings) if hook else band)
 
-    refusal = _duties(work, period, settings, chosen)
-    if type(refusal) is Refusal:
-        return refusal
-    duties, parts = refusal
-    refusal = _taxes(work, period, chosen, duties, parts)
-    if refusal is not None:
-        return refusal
+    duties, parts = _duties(work, period, settings, chosen)
+    _taxes(work, period, chosen, duties, parts)
 
     out = []
-    values, extras, prefix = work.values, work.extras, dest.prefix
+    values, extras, names = work.values, work.extras, _RULE_NAMES[dest.prefix]
     for i, line in enumerate(lines):
         line_parts = tuple(parts[i])
         tax = work.zero
@@ -93,7 +89,7 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Re
                 line.quantity,
                 values[i],
                 extras[i],
-                f"{prefix}:{regime}",
+                names[regime],
                 AT_BORDER if regime == BORDER else AT_CHECKOUT,
                 duties[i],
                 tax,
@@ -101,6 +97,12 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Refusal | Re
             )
         )
     return Result(out, options[0][0].upto, tested)
+
+
+_RULE_NAMES = {
+    dest.prefix: {regime: f"{dest.prefix}:{regime}" for regime in (EXEMPT, AT_SALE, BORDER)}
+    for dest in DESTINATIONS.values()
+}
 
 
 def _band_options(period: Period, ships_from: str, postal: bool) -> tuple[tuple[Band, ...], ...]:
@@ -130,8 +132,10 @@ def _pick(
     raise AssertionError("band tables end with an unbounded band")  # pragma: no cover
 
 
-def _duties(work: Work, period: Period, settings: Settings, chosen: list[Band]):
-    """Per-line duty and its Part, or a Refusal when a needed duty rate is missing."""
+def _duties(
+    work: Work, period: Period, settings: Settings, chosen: list[Band]
+) -> tuple[list[Decimal], list[list[Part]]]:
+    """Per-line duty and its Part; Refused when a needed duty rate or digit is missing."""
     dest, quantum = work.dest, work.quantum
     n = len(chosen)
     duties = [work.zero] * n
@@ -142,7 +146,7 @@ def _duties(work: Work, period: Period, settings: Settings, chosen: list[Band]):
             line = work.consignment.lines[i]
             rate = line.duty_rate
             if rate is None:
-                return Refusal(
+                raise Refused(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: {line_name(i, work)} needs its duty rate (duty_rate) "
                     "from the tariff",
@@ -156,7 +160,7 @@ def _duties(work: Work, period: Period, settings: Settings, chosen: list[Band]):
             depth = settings.eu_flat_duty_depth
             hs_code = work.consignment.lines[i].hs_code
             if len(hs_code) < depth:
-                return Refusal(
+                raise Refused(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: the flat duty is counted on {depth}-digit codes and "
                     f"{line_name(i, work)} has {len(hs_code)} digits",
@@ -171,19 +175,19 @@ def _duties(work: Work, period: Period, settings: Settings, chosen: list[Band]):
 
 def _taxes(
     work: Work, period: Period, chosen: list[Band], duties: list[Decimal], parts: list[list[Part]]
-) -> Refusal | None:
+) -> None:
     """Adds each line's tax Parts; at-sale taxes are rounded per consignment and rate."""
     dest, quantum = work.dest, work.quantum
     c = work.consignment
     if all(band.regime == EXEMPT for band in chosen):
-        return None
+        return
     if dest.tax_missing:
-        return Refusal(f"{dest.prefix}:{_first_taxed(chosen)}", dest.tax_missing)
+        raise Refused(f"{dest.prefix}:{_first_taxed(chosen)}", dest.tax_missing)
     if dest.tax_key is None:
-        return None
+        return
     rates = in_force(TAX_RATES[dest.tax_key], c.on)
     if rates is None:
-        return Refusal(
+        raise Refused(
             f"{dest.prefix}:{_first_taxed(chosen)}",
             f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
         )
@@ -211,7 +215,6 @@ def _taxes(
         method = _method(dest, period, "sale")
         for (i, base), share in zip(members, shares, strict=True):
             parts[i].append(Part(code, base, rate, share, method))
-    return None
 
 
 def _first_taxed(chosen: list[Band]) -> str:

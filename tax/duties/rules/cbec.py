@@ -14,10 +14,12 @@ full rates each of duty, CT and VAT is rounded before it enters the next base.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..amounts import ONE, ZERO, money_text, round_money
 from ..model import AT_CHECKOUT, LineQuote, Part
 from ..tables import CbecPeriod
-from . import Refusal, Result, Work, line_name
+from . import Refused, Result, Work, line_name
 
 CBEC_METHOD = "P x (c + v) / (1 - c) x share; P = goods + share of freight and insurance"
 DUTY_METHOD = "duty = P x d, in full (single item over the order limit)"
@@ -25,12 +27,12 @@ CT_METHOD = "consumption tax = (P + duty) / (1 - c) x c; base shown is (P + duty
 VAT_METHOD = "import VAT = (P + duty + consumption tax) x v"
 
 
-def quote_cbec(work: Work, period: CbecPeriod) -> Refusal | Result:
+def quote_cbec(work: Work, period: CbecPeriod) -> Result:
     c = work.consignment
     lines = c.lines
     for i, line in enumerate(lines):
         if line.vat_rate is None:
-            return Refusal(
+            raise Refused(
                 "cn:cbec",
                 f"China: {line_name(i, work)} needs its VAT rate (vat_rate, 13% or 9%) from "
                 "the tariff",
@@ -41,21 +43,21 @@ def quote_cbec(work: Work, period: CbecPeriod) -> Refusal | Result:
     if over:
         items = sum(line.quantity for line in lines)
         if not period.single_item_full_rates:
-            return Refusal(
+            raise Refused(
                 "cn:general_trade",
                 f"China CBEC: this order's value of CNY {value} (goods, freight and insurance) "
                 f"is over the CNY {limit} limit and would be taxed in full as "
                 "general trade, which checkout cannot clear",
             )
         if items != 1:
-            return Refusal(
+            raise Refused(
                 "cn:cbec",
                 f"China CBEC: an order over CNY {limit} may only be a single item; "
                 f"this one is CNY {value} for {items} items. Split the order",
             )
     after = c.buyer_annual_used + paid
     if after > period.annual:
-        return Refusal(
+        raise Refused(
             "cn:general_trade",
             f"China CBEC: the buyer's annual limit of CNY {money_text(period.annual, work.quantum)}"
             f" would be exceeded (CNY {money_text(c.buyer_annual_used, work.quantum)} used + "
@@ -90,10 +92,10 @@ def quote_cbec(work: Work, period: CbecPeriod) -> Refusal | Result:
     return Result(out, period.per_order, paid)
 
 
-def _full_rates(work: Work, period: CbecPeriod, paid) -> Refusal | Result:
+def _full_rates(work: Work, period: CbecPeriod, paid: Decimal) -> Result:
     line = work.consignment.lines[0]
     if line.duty_rate is None:
-        return Refusal(
+        raise Refused(
             "cn:cbec_full_rates",
             f"China: {line_name(0, work)} is over the order limit and pays duty in full; it "
             "needs its duty rate (duty_rate) from the tariff",
