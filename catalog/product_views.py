@@ -32,8 +32,15 @@ def product_views_flush() -> None:
         counts = dict(_pending)
         _pending.clear()
         _last_flush = time.monotonic()
+    if not counts:
+        return
     ProductRecord = get_model("analytics", "ProductRecord")
+    Product = get_model("catalogue", "Product")
+    # A product may have been deleted since it was viewed.
+    live = set(Product.objects.filter(pk__in=counts).values_list("pk", flat=True))
     for product_id, views in counts.items():
+        if product_id not in live:
+            continue
         updated = ProductRecord.objects.filter(product_id=product_id).update(
             num_views=F("num_views") + views
         )

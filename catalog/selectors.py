@@ -41,15 +41,14 @@ def _cached(key: str, compute):
 
 
 def _card_queryset() -> QuerySet:
-    """Browsable products with what a product card shows: stock records and images.
+    """Browsable products with what a product card needs: stock records (images are
+    fetched only for cards that are not cached, see ``catalog.cards``).
 
     No subqueries: PostgreSQL's planning time for them cost more than the query itself.
     Which products have options comes from a small cached index (``product_cards_prefetch``).
     """
     return (
-        Product.objects.browsable()
-        .select_related("product_class")
-        .prefetch_related("stockrecords", "images")
+        Product.objects.browsable().select_related("product_class").prefetch_related("stockrecords")
     )
 
 

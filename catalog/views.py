@@ -10,6 +10,7 @@ from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailVie
 
 from . import selectors
 from .attribution import attribution_record, parse_note_id
+from .cards import product_cards_prepare
 
 Note = selectors.Note
 Product = selectors.Product
@@ -84,5 +85,6 @@ class NoteDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["products"] = selectors.note_products(note=self.object)
+        context["products"] = products = selectors.note_products(note=self.object)
+        product_cards_prepare(products=products, request=self.request, note=self.object)
         return context

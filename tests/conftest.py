@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from commerce.partner.fx import rates_clear_cache
 
@@ -14,7 +15,9 @@ DEMO_RATES = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_cache():
+def _fresh_caches():
+    """Each test starts with empty caches (FX rates, product cards, listing counts)."""
+    cache.clear()
     rates_clear_cache()
     yield
     rates_clear_cache()

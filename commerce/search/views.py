@@ -5,10 +5,11 @@ fork picks them up through ``get_class("search.views", ...)``) with plain querys
 query count does not grow with the page size.
 """
 
+import hashlib
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -17,6 +18,9 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from catalog import selectors
+from catalog.cards import product_cards_prepare
+
+from .pagination import CountCachedPaginator
 
 Category = get_model("catalogue", "Category")
 
@@ -29,8 +33,16 @@ class ProductListView(ListView):
     template_name = "oscar/catalogue/browse.html"
     summary = _("All products")
 
+    paginator_class = CountCachedPaginator
+
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
+
+    def count_key(self) -> str:
+        return "all"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, count_key=self.count_key(), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # A malformed or out-of-range page number shows the nearest page, never an error.
@@ -44,7 +56,9 @@ class ProductListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = self.summary
-        selectors.product_cards_prefetch(context["products"])
+        products = context["products"] = list(context["products"])
+        selectors.product_cards_prefetch(products)
+        product_cards_prepare(products=products, request=self.request)
         return context
 
 
@@ -67,6 +81,9 @@ class ProductCategoryView(ProductListView):
     def get_queryset(self):
         return selectors.product_list(category=self.category)
 
+    def count_key(self) -> str:
+        return f"category:{self.category.pk}:{self.category.path}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["category"] = self.category
@@ -80,6 +97,10 @@ class ProductSearchView(ProductListView):
 
     def get_queryset(self):
         return selectors.product_search(query=self.get_query())
+
+    def count_key(self) -> str:
+        digest = hashlib.sha256(self.get_query().strip().encode()).hexdigest()
+        return f"search:{connection.vendor}:{digest}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
