@@ -23,7 +23,8 @@ CARD_SECONDS = 600
 FORM_SLOT = "<!--add-to-basket-->"
 
 
-def _card_key(product, info, note_id: int | None) -> str:
+def product_state_key(product, info, note_id: int | None = None) -> str:
+    """What a rendering of the product shows depends on, as a cache key."""
     stockrecord = info.stockrecord
     stock_state = (
         f"{stockrecord.pk}.{stockrecord.date_updated.timestamp()}.{stockrecord.net_stock_level}"
@@ -32,7 +33,7 @@ def _card_key(product, info, note_id: int | None) -> str:
     )
     price = f"{info.price.currency}{info.price.excl_tax}" if info.price.exists else "-"
     return (
-        f"card:{product.pk}:{product.date_updated.timestamp()}:{stock_state}:{price}:"
+        f"{product.pk}:{product.date_updated.timestamp()}:{stock_state}:{price}:"
         f"{get_language()}:{note_id or ''}"
     )
 
@@ -43,8 +44,9 @@ def product_cards_prepare(*, products, request, note=None) -> None:
     keys = {}
     for product in products:
         product.card_info = request.strategy.fetch_for_product(product)
-        keys[product.pk] = _card_key(product, product.card_info, note_id)
-    cached = cache.get_many(keys.values())
+        keys[product.pk] = product_state_key(product, product.card_info, note_id)
+    cached = cache.get_many([f"card:{key}" for key in keys.values()])
+    cached = {key[len("card:") :]: html for key, html in cached.items()}
     missing = [product for product in products if keys[product.pk] not in cached]
     if missing:
         prefetch_related_objects(missing, "images")
@@ -59,7 +61,7 @@ def product_cards_prepare(*, products, request, note=None) -> None:
                 {"product": product, "info": product.card_info, "note_id": note_id},
             )
     if fresh:
-        cache.set_many(fresh, CARD_SECONDS)
+        cache.set_many({f"card:{key}": html for key, html in fresh.items()}, CARD_SECONDS)
 
 
 def _csrf_token(request) -> str:

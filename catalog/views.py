@@ -10,7 +10,7 @@ from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailVie
 
 from . import selectors
 from .attribution import attribution_record, parse_note_id
-from .cards import product_cards_prepare
+from .cards import product_cards_prepare, product_state_key
 
 Note = selectors.Note
 Product = selectors.Product
@@ -46,6 +46,10 @@ class ProductDetailView(CoreProductDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["notes"] = selectors.notes_for_product(product_id=self.object.pk)
+        # Fragments of the page that show only the product, its stock and price are cached
+        # under this key (see the detail template).
+        info = self.request.strategy.fetch_for_product(self.object)
+        context["product_state_key"] = product_state_key(self.object, info)
         return context
 
 
