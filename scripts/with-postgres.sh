@@ -2,13 +2,14 @@
 # Runs a command with DATABASE_URL pointing at a PostgreSQL server:
 #   1. DATABASE_URL as given, else
 #   2. the server on 127.0.0.1:5432 (user postgres, trust auth), else
-#   3. a throwaway cluster started here from the installed PostgreSQL binaries, removed on exit.
+#   3. a throwaway cluster started here from the installed PostgreSQL binaries, removed on exit
+#      (PG_THROWAWAY=1 forces this, to check it works where no server runs).
 set -euo pipefail
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if [ -z "${DATABASE_URL:-}" ]; then
-  if answers 5432; then
+  if [ "${PG_THROWAWAY:-0}" != 1 ] && answers 5432; then
     export DATABASE_URL="postgres://postgres@127.0.0.1:5432/commerce"
   else
     bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
