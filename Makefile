@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_data
 	@echo "Serving the demo on http://127.0.0.1:8000 (admin: admin / admin)"
-	$(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:8000
+	SERVE_MEDIA=1 $(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:8000
 
 test: $(STAMP)
 	scripts/test.sh

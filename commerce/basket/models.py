@@ -6,6 +6,16 @@ from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 
 
 class Basket(AbstractBasket):
+    @property
+    def currency(self):
+        # An empty basket is in the shopper's currency (Oscar's would say None, and the
+        # mini-basket would then show its total in the default currency).
+        lines_currency = super().currency
+        if lines_currency:
+            return lines_currency
+        strategy = getattr(self, "_strategy", None)
+        return getattr(strategy, "currency", None)
+
     def reprice(self) -> bool:
         """Re-price every line in this basket's strategy currency.
 

@@ -29,7 +29,7 @@ def currency_switch(request):
     response = HttpResponseRedirect(next_url)
 
     basket = request.basket
-    if basket.id and basket.num_lines and basket.currency != code:
+    if basket.id and basket.all_lines() and basket.currency != code:
         from oscar.core.loading import get_class
 
         basket.strategy = get_class("partner.strategy", "Selector")().strategy(
