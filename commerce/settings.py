@@ -219,3 +219,7 @@ LOGGING = {
 }
 OSCAR_HOMEPAGE = "/"
 OSCAR_SLUG_ALLOW_UNICODE = True
+
+# --- Checkout, Stripe and landed cost -----------------------------------------------------
+
+# --- Creators, agencies, rewards and commission -------------------------------------------
