@@ -1,11 +1,139 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from .models import Creator
+from .models import Agency, Contract, Creator, CreatorVerificationChange
+from .services import creator_identity_set, creator_verification_set
+from .validators import id_number_normalize
+
+
+class CreatorAdminForm(forms.ModelForm):
+    """The ID number is write-only: never rendered back, only replaced."""
+
+    new_id_number = forms.CharField(
+        label=_("new identity document number"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored number (shown masked)."),
+    )
+
+    class Meta:
+        model = Creator
+        fields = [
+            "user",
+            "handle",
+            "display_name",
+            "country",
+            "tax_residency",
+            "residency_basis",
+            "residency_days",
+            "residency_year",
+            "id_document_type",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("new_id_number")
+        if number:
+            try:
+                id_number_normalize(document_type=data.get("id_document_type") or "", number=number)
+            except ValidationError as exc:
+                self.add_error("new_id_number", exc)
+        return data
+
+
+class VerificationChangeInline(admin.TabularInline):
+    model = CreatorVerificationChange
+    extra = 0
+    can_delete = False
+    fields = ("decided_at", "from_state", "to_state", "decided_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ContractInline(admin.TabularInline):
+    model = Contract
+    extra = 0
+    fields = ("agency", "kind", "valid_from", "valid_to")
+    raw_id_fields = ("agency",)
+
+
+def _decide(state, label):
+    @admin.action(description=label, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        done = 0
+        for creator in queryset:
+            try:
+                creator_verification_set(creator=creator, state=state, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                modeladmin.message_user(
+                    request, f"{creator.handle}: {' '.join(exc.messages)}", messages.WARNING
+                )
+        modeladmin.message_user(request, _("%(count)d creators updated.") % {"count": done})
+
+    action.__name__ = f"verification_{state}"
+    return action
 
 
 @admin.register(Creator)
 class CreatorAdmin(admin.ModelAdmin):
-    list_display = ("display_name", "handle", "country", "user")
-    list_filter = ("country",)
+    form = CreatorAdminForm
+    list_display = (
+        "display_name",
+        "handle",
+        "country",
+        "tax_residency",
+        "verification_state",
+        "id_document_type",
+        "id_number_masked",
+        "user",
+    )
+    list_filter = ("verification_state", "tax_residency", "country", "id_document_type")
     search_fields = ("display_name", "handle", "user__email")
     raw_id_fields = ("user",)
+    readonly_fields = (
+        "id_number_masked",
+        "verification_state",
+        "verification_decided_by",
+        "verification_decided_at",
+    )
+    inlines = [ContractInline, VerificationChangeInline]
+    actions = [
+        _decide(Creator.Verification.PENDING, _("Mark verification pending")),
+        _decide(Creator.Verification.VERIFIED, _("Verify identity")),
+        _decide(Creator.Verification.REJECTED, _("Reject identity")),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        number = form.cleaned_data.get("new_id_number")
+        if number:
+            # Through the service: a changed document of a verified creator needs a new check.
+            creator_identity_set(
+                creator=obj, document_type=obj.id_document_type, number=number, actor=request.user
+            )
+
+    @admin.display(description=_("identity document number"))
+    def id_number_masked(self, obj):
+        return obj.id_number_masked
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("legal_name", "code", "country", "payout_rail", "share")
+    list_filter = ("payout_rail", "country")
+    search_fields = ("legal_name", "code", "registration_number")
+    filter_horizontal = ("staff",)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("creator", "agency", "kind", "valid_from", "valid_to")
+    list_filter = ("kind", "agency")
+    search_fields = ("creator__handle", "creator__display_name", "agency__legal_name")
+    raw_id_fields = ("creator", "agency")
+    date_hierarchy = "valid_from"

@@ -45,6 +45,18 @@ class Product(AbstractProduct):
     cbec_eligible = models.BooleanField(
         _("on China's cross-border e-commerce positive list"), default=False
     )
+    commission_rate = models.DecimalField(
+        _("creator commission rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Affiliate commission paid to the creator whose note sold it, as a fraction "
+            "(0.08 for 8%). Empty: the category's rate, else the shop default."
+        ),
+    )
 
     @property
     def sorted_recommended_products(self):

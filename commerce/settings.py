@@ -73,9 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "commerce.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "commerce.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -221,5 +221,70 @@ OSCAR_HOMEPAGE = "/"
 OSCAR_SLUG_ALLOW_UNICODE = True
 
 # --- Checkout, Stripe and landed cost -----------------------------------------------------
+# Stripe.js is loaded from here; with STRIPE_API_BASE pointing at localstripe, its own.
+STRIPE_JS_URL = os.environ.get(
+    "STRIPE_JS_URL",
+    (
+        f"{STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+        if STRIPE_API_BASE
+        else "https://js.stripe.com/v3/"
+    ),
+)
+# An order is placed unpaid; only Stripe's signed webhook moves it to "Paid", once.
+OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
+OSCAR_INITIAL_LINE_STATUS = "Pending payment"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending payment": ("Paid", "Cancelled"),
+    "Paid": ("Being processed", "Shipped", "Cancelled"),
+    "Being processed": ("Shipped", "Cancelled"),
+    "Shipped": ("Complete",),
+    "Complete": (),
+    "Cancelled": (),
+}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+# Order confirmations: the demo prints them on the console; production sets its backend.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if DATABASE_URL
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
+)
 
 # --- Creators, agencies, rewards and commission -------------------------------------------
+# Rewards intake (POST /api/rewards/): HMAC-SHA256 secrets shared with the live-stream
+# service, comma-separated so an old and a new secret are both valid during rotation.
+# The demo (no DATABASE_URL) has a fixed secret; production must set its own.
+REWARDS_SIGNING_SECRETS = env_list(
+    "REWARDS_SIGNING_SECRETS", "" if DATABASE_URL else "demo-rewards-secret"
+)
+# Accepted currencies and the largest amount of one event in each ("COIN": virtual coins).
+REWARDS_AMOUNT_CEILINGS = {
+    "CNY": "100000",
+    "USD": "15000",
+    "EUR": "15000",
+    "GBP": "12000",
+    "HKD": "110000",
+    "JPY": "2000000",
+    "COIN": "1000000",
+}
+# Gifts in coins are converted at this rate (money per coin) into this currency; the
+# platform keeps its share of every gift (coins or money) before the creator's earning.
+REWARDS_COIN_CURRENCY = "CNY"
+REWARDS_COIN_RATE = os.environ.get("REWARDS_COIN_RATE", "0.10")
+REWARDS_PLATFORM_SHARE = os.environ.get("REWARDS_PLATFORM_SHARE", "0.50")
+# Clock skew tolerated for events stamped in the future, in seconds.
+REWARDS_CLOCK_SKEW_SECONDS = 300
+# Open period: events may be dated from the first day of the month this many calendar
+# months back (1 = the previous month, while its payout run is not closed).
+REWARDS_OPEN_MONTHS_BACK = int(os.environ.get("REWARDS_OPEN_MONTHS_BACK", "1"))
+REWARDS_BATCH_MAX = 1000
+# Affiliate commission: default rate when neither the product nor its category sets one,
+# and the return window after which pending commission becomes available.
+COMMISSION_DEFAULT_RATE = os.environ.get("COMMISSION_DEFAULT_RATE", "0.05")
+COMMISSION_RETURN_WINDOW_DAYS = int(os.environ.get("COMMISSION_RETURN_WINDOW_DAYS", "15"))
+CELERY_BEAT_SCHEDULE["payouts-commission-release"] = {
+    "task": "payouts.tasks.commission_release_due",
+    "schedule": 3600.0,
+}

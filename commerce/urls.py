@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
     path("notes/", include("catalog.urls")),
+    path("api/", include("payouts.urls")),
+    path("checkout/", include("commerce.checkout.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

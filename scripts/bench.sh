@@ -8,4 +8,5 @@ for script in bench/bench_withholding.py bench/bench_duties.py; do
   [ -f "$script" ] && { .venv/bin/python "$script" || status=1; }
 done
 scripts/with-postgres.sh .venv/bin/python bench/storefront.py || status=1
+scripts/with-postgres.sh .venv/bin/python bench/bench_rewards.py || status=1
 exit $status

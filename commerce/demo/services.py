@@ -19,8 +19,10 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
+from agencies.demo import agencies_demo_load
 from agencies.models import Creator
 from commerce.partner.services import rates_load_csv
+from commerce.shipping.services import shipping_countries_ensure
 
 from . import catalogue_data as data
 
@@ -181,7 +183,9 @@ def demo_data_load(*, products: int = 210, notes: int = 66, creators: int = 22) 
         with data.RATES_FILE.open(newline="", encoding="utf-8") as file:
             rates_load_csv(file=file)
         partners = _users()
+        shipping_countries_ensure()
         creator_rows = _creators(creators, summary)
+        agencies_demo_load()
         product_rows = _products(products, partners, summary)
         _notes(notes, creator_rows, product_rows, summary, rng)
     return summary

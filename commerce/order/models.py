@@ -24,4 +24,97 @@ class Line(AbstractLine):
     )
 
 
+class OrderImportIdentity(models.Model):
+    """The buyer's identity for a China cross-border retail import (one per order).
+
+    The ID number itself is never stored: only a keyed hash (to count the buyer's annual
+    purchases across orders) and its masked form (to show staff and the buyer).
+    ``counted_value`` is what this order counts toward the CNY 26,000 annual limit
+    (goods + freight + insurance, CNY).
+    """
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="import_identity"
+    )
+    real_name = models.CharField(_("real name"), max_length=100)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64, db_index=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=32)
+    counted_value = models.DecimalField(_("value counted (CNY)"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "order"
+        verbose_name = _("import identity")
+        verbose_name_plural = _("import identities")
+
+    def __str__(self) -> str:
+        return f"{self.real_name} {self.id_number_masked}"
+
+
+class StripePayment(models.Model):
+    """One PaymentIntent for one order number; the row exists before Stripe is called."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created")
+        PROCESSING = "processing", _("Processing")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    order_number = models.CharField(_("order number"), max_length=128, unique=True)
+    order = models.OneToOneField(
+        "order.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stripe_payment",
+    )
+    intent_id = models.CharField(_("PaymentIntent"), max_length=255, unique=True, null=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default="created")
+    last_error = models.TextField(_("last error"), blank=True)
+    refunded = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "order"
+        verbose_name = _("Stripe payment")
+        verbose_name_plural = _("Stripe payments")
+
+    def __str__(self) -> str:
+        return f"{self.order_number} {self.intent_id or '-'} {self.state}"
+
+
+class StripeEvent(models.Model):
+    """Every webhook delivery, stored before anything is acted on."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        REJECTED = "rejected", _("Rejected (signature)")
+        WAITING = "waiting", _("Waiting for the order")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
+    type = models.CharField(_("type"), max_length=100, blank=True)
+    body = models.TextField(_("raw body"))
+    headers = models.JSONField(_("headers"), default=dict)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    verified = models.BooleanField(_("signature verified"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="received")
+    error = models.TextField(_("error"), blank=True)
+    intent_id = models.CharField(_("PaymentIntent"), max_length=255, blank=True, db_index=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        app_label = "order"
+        verbose_name = _("Stripe webhook event")
+        verbose_name_plural = _("Stripe webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id or '-'} {self.type} {self.state}"
+
+
 from oscar.apps.order.models import *  # noqa: E402,F403  (Oscar fork convention: last)

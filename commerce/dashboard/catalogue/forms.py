@@ -12,6 +12,7 @@ CROSS_BORDER_FIELDS = [
     "weight_grams",
     "consumption_tax_rate",
     "cbec_eligible",
+    "commission_rate",
 ]
 
 

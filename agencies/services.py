@@ -1,0 +1,120 @@
+"""Writes for creators, agencies and contracts (keyword-only, ``<noun>_<verb>``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Agency, Contract, Creator, CreatorVerificationChange
+from .validators import id_number_normalize
+
+V = Creator.Verification
+
+# Allowed moves of the verification state machine.
+VERIFICATION_MOVES = {
+    V.UNVERIFIED: {V.PENDING, V.VERIFIED, V.REJECTED},
+    V.PENDING: {V.VERIFIED, V.REJECTED, V.UNVERIFIED},
+    V.REJECTED: {V.PENDING},
+    V.VERIFIED: {V.PENDING, V.REJECTED, V.UNVERIFIED},
+}
+
+
+def creator_identity_set(
+    *, creator: Creator, document_type: str, number: str, actor=None
+) -> Creator:
+    """Store a (validated) identity document; a changed document needs a new verification."""
+    normalized = id_number_normalize(document_type=document_type, number=number)
+    with transaction.atomic():
+        locked = Creator.objects.select_for_update().get(pk=creator.pk)
+        changed = (locked.id_document_type, locked.id_number) != (document_type, normalized)
+        locked.id_document_type = document_type
+        locked.id_number = normalized
+        locked.save(update_fields=["id_document_type", "id_number"])
+        if changed and locked.verification_state == V.VERIFIED:
+            creator_verification_set(
+                creator=locked,
+                state=V.PENDING,
+                actor=actor,
+                reason=_("Identity document changed."),
+            )
+    creator.refresh_from_db()
+    return creator
+
+
+def creator_verification_set(
+    *, creator: Creator, state: str, actor=None, reason: str = ""
+) -> Creator:
+    """Move the verification state, recording who decided, when and why."""
+    if state not in V.values:
+        raise ValidationError(_("Unknown verification state."))
+    with transaction.atomic():
+        locked = Creator.objects.select_for_update().get(pk=creator.pk)
+        current = locked.verification_state
+        if state == current:
+            return locked
+        if state not in VERIFICATION_MOVES[current]:
+            raise ValidationError(
+                _("A creator cannot move from %(from)s to %(to)s.")
+                % {"from": V(current).label, "to": V(state).label}
+            )
+        if state == V.VERIFIED and not (locked.id_document_type and locked.id_number):
+            raise ValidationError(_("A creator without an identity document cannot be verified."))
+        now = timezone.now()
+        locked.verification_state = state
+        locked.verification_decided_by = actor
+        locked.verification_decided_at = now
+        locked.save(
+            update_fields=[
+                "verification_state",
+                "verification_decided_by",
+                "verification_decided_at",
+            ]
+        )
+        CreatorVerificationChange.objects.create(
+            creator=locked,
+            from_state=current,
+            to_state=state,
+            decided_by=actor,
+            decided_at=now,
+            reason=reason[:300],
+        )
+    creator.refresh_from_db()
+    return creator
+
+
+def agency_create(**fields) -> Agency:
+    staff = fields.pop("staff", ())
+    agency = Agency(**fields)
+    agency.full_clean()
+    agency.save()
+    if staff:
+        agency.staff.add(*staff)
+    return agency
+
+
+def contract_create(
+    *, creator: Creator, agency: Agency, kind: str, valid_from: date, valid_to: date | None = None
+) -> Contract:
+    """A new contract; refused when it overlaps another of the creator's contracts (the
+    database refuses it too, on PostgreSQL, even under concurrency)."""
+    with transaction.atomic():
+        # Serialise contract writes for one creator so the check below is reliable
+        # on databases without the exclusion constraint.
+        Creator.objects.select_for_update().filter(pk=creator.pk).first()
+        contract = Contract(
+            creator=creator, agency=agency, kind=kind, valid_from=valid_from, valid_to=valid_to
+        )
+        contract.full_clean()
+        contract.save()
+    return contract
+
+
+def contract_end(*, contract: Contract, valid_to: date) -> Contract:
+    contract.valid_to = valid_to
+    contract.full_clean()
+    contract.save(update_fields=["valid_to"])
+    return contract

@@ -1,0 +1,62 @@
+"""Checkout state read from the request: the captured identity, address and landed cost.
+
+Kept apart from ``session`` (which Oscar imports while loading the applicator).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from oscar.core.loading import get_model
+
+from .landed_cost import LandedCost, buyer_annual_used, landed_cost_quote
+
+UserAddress = get_model("address", "UserAddress")
+
+IDENTITY_SESSION_KEY = "checkout_import_identity"
+
+
+def import_identity_get(request) -> dict | None:
+    """{"real_name", "id_hash", "id_masked"} captured for this checkout, if any."""
+    return request.session.get(IDENTITY_SESSION_KEY)
+
+
+def import_identity_set(request, *, real_name: str, id_hash: str, id_masked: str) -> None:
+    request.session[IDENTITY_SESSION_KEY] = {
+        "real_name": real_name,
+        "id_hash": id_hash,
+        "id_masked": id_masked,
+    }
+
+
+def import_identity_clear(request) -> None:
+    request.session.pop(IDENTITY_SESSION_KEY, None)
+
+
+def session_address(request) -> tuple[str, str] | None:
+    """(country, state) of the shipping address captured in this checkout session."""
+    data = request.session.get("checkout_data", {}).get("shipping", {})
+    fields = data.get("new_address_fields")
+    if fields:
+        return fields.get("country_id", ""), fields.get("state", "")
+    address_id = data.get("user_address_id")
+    if address_id:
+        address = UserAddress._default_manager.filter(pk=address_id).first()
+        if address:
+            return address.country_id, address.state
+    return None
+
+
+def request_landed_cost(
+    request, *, basket, country: str, state: str, shipping: Decimal
+) -> LandedCost:
+    """The landed cost for this request's basket and address, computed once per request."""
+    identity = import_identity_get(request) if country == "CN" else None
+    key = (basket.pk, country, state, shipping, identity and identity["id_hash"])
+    cache = request.__dict__.setdefault("_landed_cost_cache", {})
+    if key not in cache:
+        used = buyer_annual_used(id_hash=identity["id_hash"]) if identity else Decimal("0")
+        cache[key] = landed_cost_quote(
+            basket=basket, country=country, state=state, shipping=shipping, annual_used=used
+        )
+    return cache[key]

@@ -1,0 +1,201 @@
+"""Landed cost of a basket: duties and import taxes from ``tax.duties``.
+
+Line values and shipping are converted from the basket currency into the destination's
+customs currency with the stored *customs* rate, quoted, and the charges converted back
+into the basket currency (rounded half-up to its minor unit by ``money_convert``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from commerce.partner.fx import RateMissing, money_convert
+from tax.duties import DESTINATIONS, Consignment, Line, quote
+from tax.errors import TaxInputError
+
+from .tariff import tariff_rate
+
+logger = logging.getLogger(__name__)
+
+CN_ANNUAL_LIMIT = Decimal("26000")
+CN_ORDER_LIMIT = Decimal("5000")
+# Order statuses that count as paid (the annual limit counts paid orders only).
+PAID_STATUSES = ("Paid", "Being processed", "Shipped", "Complete")
+
+
+@dataclass(frozen=True)
+class LandedCharge:
+    code: str
+    label: str
+    amount: Decimal  # basket currency
+
+
+@dataclass
+class LandedCost:
+    allowed: bool
+    reason: str = ""
+    collected: str = "at_checkout"
+    charges: list[LandedCharge] = field(default_factory=list)
+    border_charges: list[LandedCharge] = field(default_factory=list)
+    taxable_value_cny: Decimal = Decimal("0")  # China: what counts toward the limits
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.charges), Decimal("0"))
+
+
+def destination_code(*, country: str, state: str = "") -> str:
+    """The engine's destination: the ISO country, or "CA-XX" with Canada's province."""
+    if country == "CA":
+        return f"CA-{(state or '').strip().upper()}"
+    return country
+
+
+def _country_code(value) -> str:
+    """A product's origin (django-countries ``Country`` or text) as an ISO code."""
+    return str(getattr(value, "code", value) or "")
+
+
+def needs_import_identity(*, country: str, basket) -> bool:
+    """A mainland-China address receiving goods from abroad needs the buyer's identity."""
+    return country == "CN" and any(
+        (_country_code(line.product.origin_country) or "CN") != "CN" for line in basket.all_lines()
+    )
+
+
+def buyer_annual_used(*, id_hash: str, on: date | None = None) -> Decimal:
+    """CNY counted this calendar year for the buyer, across their paid orders."""
+    OrderImportIdentity = get_model("order", "OrderImportIdentity")
+    year = (on or timezone.localdate()).year
+    total = OrderImportIdentity.objects.filter(
+        id_number_hash=id_hash,
+        order__date_placed__year=year,
+        order__status__in=PAID_STATUSES,
+    ).aggregate(total=Sum("counted_value"))["total"]
+    return total or Decimal("0")
+
+
+def landed_cost_quote(
+    *,
+    basket,
+    country: str,
+    state: str = "",
+    shipping: Decimal,
+    on: date | None = None,
+    annual_used: Decimal = Decimal("0"),
+) -> LandedCost:
+    """Quote duties and import taxes for ``basket`` shipped to ``country`` (``state``)."""
+    on = on or timezone.localdate()
+    basket_currency = basket.currency
+    destination = destination_code(country=country, state=state)
+    if destination == "CA-":
+        return LandedCost(
+            allowed=False, reason=_("Please give the province for a Canadian address.")
+        )
+    dest = DESTINATIONS.get(destination)
+    if dest is None:
+        return LandedCost(
+            allowed=False,
+            reason=_("We cannot deliver duty-paid to this destination yet."),
+        )
+    customs = dest.currency
+    lines = []
+    ships_from = ""
+    try:
+        for basket_line in basket.all_lines():
+            product = basket_line.product
+            if country == "CN" and not product.cbec_eligible:
+                return LandedCost(
+                    allowed=False,
+                    reason=_("%(title)s is not on China's cross-border retail import list.")
+                    % {"title": product.get_title()},
+                )
+            hs_code = product.hs_code or ""
+            origin = _country_code(product.origin_country)
+            ships_from = ships_from or origin
+            unit_price = money_convert(
+                amount=basket_line.unit_price_excl_tax,
+                base=basket_currency,
+                quote=customs,
+                kind="customs",
+                on=on,
+            )
+            ct = product.consumption_tax_rate if country == "CN" else None
+            lines.append(
+                Line(
+                    description=product.get_title()[:100] or product.upc or "item",
+                    hs_code=hs_code,
+                    origin=origin,
+                    quantity=basket_line.quantity,
+                    unit_price=unit_price,
+                    consumption_tax_rate=Decimal(ct) if ct is not None else None,
+                    vat_rate=tariff_rate(destination=destination, kind="vat_rate", hs_code=hs_code),
+                    duty_rate=tariff_rate(
+                        destination=destination, kind="duty_rate", hs_code=hs_code
+                    ),
+                )
+            )
+        consignment = Consignment(
+            destination=destination,
+            currency=customs,
+            lines=lines,
+            shipping=money_convert(
+                amount=shipping, base=basket_currency, quote=customs, kind="customs", on=on
+            ),
+            on=on,
+            ships_from=ships_from,
+            buyer_annual_used=money_convert(
+                amount=annual_used, base="CNY", quote=customs, kind="customs", on=on
+            ),
+        )
+        result = quote(consignment)
+    except RateMissing:
+        return LandedCost(
+            allowed=False,
+            reason=_("Duties cannot be computed right now (no customs exchange rate)."),
+        )
+    except TaxInputError as error:
+        logger.info("landed cost for %s refused: %s", destination, error)
+        return LandedCost(
+            allowed=False,
+            reason=_("We cannot deliver duty-paid to this destination yet."),
+        )
+    if not result.allowed:
+        return LandedCost(allowed=False, reason=result.reason)
+
+    def back(charges) -> list[LandedCharge]:
+        return [
+            LandedCharge(
+                code=c.code,
+                label=c.label,
+                amount=money_convert(
+                    amount=c.amount, base=customs, quote=basket_currency, kind="customs", on=on
+                ),
+            )
+            for c in charges
+        ]
+
+    taxable = Decimal("0")
+    if country == "CN":
+        taxable = money_convert(
+            amount=result.goods + result.shipping + result.insurance,
+            base=customs,
+            quote="CNY",
+            kind="customs",
+            on=on,
+        )
+    return LandedCost(
+        allowed=True,
+        collected=result.collected,
+        charges=back(result.charges),
+        border_charges=back(result.border_charges),
+        taxable_value_cny=taxable,
+    )

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CategoryCommissionRate, Earning, EarningIntake, MerchantCommission
+from .selectors import commission_for_partner_users
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Earnings and intake records are written by services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Earning)
+class EarningAdmin(ReadOnlyAdmin):
+    list_display = (
+        "source_ref",
+        "creator",
+        "kind",
+        "amount",
+        "currency",
+        "state",
+        "channel",
+        "agency",
+        "occurred_at",
+    )
+    list_filter = ("state", "kind", "channel", "contract_kind", "currency", "agency")
+    search_fields = ("source_ref", "creator__handle", "creator__display_name")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("creator", "agency")
+
+
+@admin.register(EarningIntake)
+class EarningIntakeAdmin(ReadOnlyAdmin):
+    list_display = ("source_ref", "outcome", "reason", "received_at")
+    list_filter = ("outcome",)
+    search_fields = ("source_ref",)
+
+
+@admin.register(CategoryCommissionRate)
+class CategoryCommissionRateAdmin(admin.ModelAdmin):
+    list_display = ("category", "rate")
+    raw_id_fields = ("category",)
+
+
+@admin.register(MerchantCommission)
+class MerchantCommissionAdmin(ReadOnlyAdmin):
+    """Commission owed on the orders of the merchant's partners (staff partner users)."""
+
+    list_display = ("order_number", "product", "creator", "amount", "currency", "state")
+    list_filter = ("state", "currency")
+    search_fields = ("order_line__order__number", "creator__handle")
+    list_select_related = ("order_line__order", "order_line", "creator")
+
+    def get_queryset(self, request):
+        return commission_for_partner_users(user=request.user).select_related(
+            "order_line__order", "creator"
+        )
+
+    def _is_merchant(self, request):
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or user.partners.exists())
+
+    def has_module_permission(self, request):
+        return self._is_merchant(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_merchant(request)
+
+    @admin.display(description=_("order"), ordering="order_line__order__number")
+    def order_number(self, obj):
+        return obj.order_line.order.number
+
+    @admin.display(description=_("product"))
+    def product(self, obj):
+        return obj.order_line.title

@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+import pytest
+from oscar.core.loading import get_class
+
+from tests.factories import ProductClassFactory
+
+ProductForm = get_class("dashboard.catalogue.forms", "ProductForm")
+
+pytestmark = pytest.mark.django_db
+
+VALID = {"title": "Face cream", "structure": "standalone", "origin_country": "JP"}
+VALID.update(hs_code="330499", consumption_tax_rate="0")
+
+
+def test_merchant_sets_the_commission_rate_in_the_dashboard_form():
+    form = ProductForm(ProductClassFactory(), data={**VALID, "commission_rate": "0.08"})
+    assert form.is_valid(), form.errors
+    assert form.save().commission_rate == Decimal("0.08")
+
+
+def test_commission_rate_is_optional_and_a_fraction():
+    assert ProductForm(ProductClassFactory(), data=VALID).is_valid()
+    form = ProductForm(ProductClassFactory(), data={**VALID, "commission_rate": "1.2"})
+    assert not form.is_valid() and "commission_rate" in form.errors
