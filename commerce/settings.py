@@ -191,6 +191,24 @@ OSCAR_FROM_EMAIL = "shop@example.com"
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 20
 
+
+def _merchant_commission_access(user, *args, **kwargs):
+    # Imported when the menu is drawn: settings load before the apps.
+    from payouts.views_merchant import merchant_can_see_commission
+
+    return merchant_can_see_commission(user)
+
+
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405  (from oscar.defaults)
+    {
+        "label": _("Commission"),
+        "icon": "fas fa-hand-holding-usd",
+        "url_name": "merchant-commission",
+        "access_fn": _merchant_commission_access,
+    },
+]
+
 # Display currencies a shopper can pick; every price is converted with stored FX rates.
 SHOP_CURRENCIES = ["CNY", "USD", "EUR", "GBP", "JPY", "HKD"]
 SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {"zh-hans": "CNY", "en": "USD"}

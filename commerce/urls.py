@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from catalog.views import NoteListView
 from commerce.partner.views import currency_switch
+from payouts.views_merchant import MerchantCommissionView
 
 urlpatterns = [
     path("", NoteListView.as_view(), name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
     path("notes/", include("catalog.urls")),
+    path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),

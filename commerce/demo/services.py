@@ -58,7 +58,9 @@ def _users():
         partner, _ = Partner.objects.get_or_create(code=code, defaults={"name": name})
         user = User.objects.filter(username=code).first()
         if user is None:
-            user = User.objects.create_user(code, email, MERCHANT_PASSWORD, is_staff=True)
+            # Oscar's merchant model: a partner user with dashboard access, not staff, so
+            # the dashboard shows them only their own products and orders.
+            user = User.objects.create_user(code, email, MERCHANT_PASSWORD)
             user.user_permissions.add(dashboard_access)
             partner.users.add(user)
         partners[code] = (partner, country, currency)
