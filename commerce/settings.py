@@ -306,3 +306,13 @@ CELERY_BEAT_SCHEDULE["payouts-commission-release"] = {
     "task": "payouts.tasks.commission_release_due",
     "schedule": 3600.0,
 }
+
+# --- Payout runs --------------------------------------------------------------------------
+# Last month's runs (every agency with available earnings, and personal accounts) are
+# computed on the 1st at 03:00 Asia/Shanghai; approval and sending stay manual.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["payouts-runs-monthly"] = {
+    "task": "payouts.tasks.payout_runs_monthly",
+    "schedule": crontab(minute=0, hour=3, day_of_month=1),
+}

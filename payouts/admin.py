@@ -1,7 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import CategoryCommissionRate, Earning, EarningIntake, MerchantCommission
+from .models import (
+    CategoryCommissionRate,
+    Earning,
+    EarningIntake,
+    Entry,
+    MerchantCommission,
+    PayoutLine,
+    PayoutRun,
+    PayoutRunStateChange,
+    Posting,
+)
+from .runs import PayoutRunError, payout_run_approve
 from .selectors import commission_for_partner_users
 
 
@@ -81,3 +92,69 @@ class MerchantCommissionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("product"))
     def product(self, obj):
         return obj.order_line.title
+
+
+class PayoutLineInline(admin.TabularInline):
+    model = PayoutLine
+    fields = ("creator", "regime", "gross", "agency_share", "tax", "net", "currency")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    max_num = 0
+
+
+class PayoutRunStateChangeInline(admin.TabularInline):
+    model = PayoutRunStateChange
+    fields = ("from_state", "to_state", "at", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(PayoutRun)
+class PayoutRunAdmin(ReadOnlyAdmin):
+    list_display = ("period", "scope", "agency", "state", "computed_at", "approved_by")
+    list_filter = ("state", "scope", "period")
+    readonly_fields = ("failure_reason",)
+    inlines = [PayoutRunStateChangeInline]
+    actions = ["approve"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Approve selected computed payout runs"))
+    def approve(self, request, queryset):
+        for run in queryset:
+            try:
+                payout_run_approve(run=run, user=request.user)
+            except PayoutRunError as exc:
+                self.message_user(request, f"{run}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("Approved %(run)s.") % {"run": run}, messages.SUCCESS)
+
+
+@admin.register(PayoutLine)
+class PayoutLineAdmin(ReadOnlyAdmin):
+    list_display = ("run", "creator", "regime", "gross", "agency_share", "tax", "net")
+    list_filter = ("regime", "period")
+    search_fields = ("creator__handle",)
+    list_select_related = ("run", "run__agency", "creator")
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    fields = ("account", "creator", "agency", "amount", "currency")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "kind", "created_at", "description")
+    list_filter = ("kind",)
+    search_fields = ("reference",)
+    inlines = [PostingInline]

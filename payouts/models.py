@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,6 +92,14 @@ class Earning(models.Model):
         blank=True,
         related_name="earnings",
         verbose_name=_("order line"),
+    )
+    payout_run = models.ForeignKey(
+        "payouts.PayoutRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="earnings",
+        verbose_name=_("payout run"),
     )
     reverses = models.ForeignKey(
         "self",
@@ -213,3 +222,194 @@ class MerchantCommission(Earning):
         proxy = True
         verbose_name = _("commission on my orders")
         verbose_name_plural = _("commission on my orders")
+
+
+# --- Payout runs -------------------------------------------------------------------------
+
+
+class PayoutRun(models.Model):
+    """One month's payout for one scope: an agency's creators, or personal accounts.
+
+    ``draft → computed → approved → sending → completed``; ``failed`` (with a reason)
+    from draft or computed, and a failed run may be computed again (resumed). Every move
+    is recorded as a ``PayoutRunStateChange``.
+    """
+
+    class Scope(models.TextChoices):
+        AGENCY = "agency", _("agency")
+        PERSONAL = "personal", _("personal accounts")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        COMPUTED = "computed", _("computed")
+        APPROVED = "approved", _("approved")
+        SENDING = "sending", _("sending")
+        COMPLETED = "completed", _("completed")
+        FAILED = "failed", _("failed")
+
+    period = models.CharField(_("period"), max_length=7, help_text=_("YYYY-MM"))
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payout_runs",
+        verbose_name=_("agency"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="draft")
+    currency = models.CharField(_("payout currency"), max_length=3, default="CNY")
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+
+    class Meta:
+        ordering = ["-period", "scope", "agency_id"]
+        verbose_name = _("payout run")
+        verbose_name_plural = _("payout runs")
+        constraints = [
+            # NULL agencies never collide in a plain unique constraint: one partial
+            # constraint per scope makes "one run per scope and period" hold for both.
+            models.UniqueConstraint(
+                fields=["period", "agency"],
+                condition=Q(agency__isnull=False),
+                name="payout_run_once_per_agency_period",
+            ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(agency__isnull=True),
+                name="payout_run_once_per_personal_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="personal", agency__isnull=True)
+                | Q(scope="agency", agency__isnull=False),
+                name="payout_run_scope_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                name="payout_run_period_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.agency.code if self.agency_id else "personal"
+        return f"{self.period} {who} ({self.state})"
+
+
+class PayoutRunStateChange(models.Model):
+    run = models.ForeignKey(PayoutRun, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(_("previous state"), max_length=16, blank=True)
+    to_state = models.CharField(_("new state"), max_length=16, choices=PayoutRun.State.choices)
+    at = models.DateTimeField(_("moved at"))
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("payout run state change")
+        verbose_name_plural = _("payout run state changes")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.from_state} → {self.to_state}"
+
+
+class PayoutLine(models.Model):
+    """What one creator is paid in one run, in the run's currency (CNY).
+
+    ``gross`` (the creator's earnings, converted) = ``agency_share`` + ``tax`` + ``net``.
+    ``income`` = gross - agency share: the creator's income, given to the withholding
+    engine as ``Payment.gross``; ``taxable_income`` and ``working`` are the engine's.
+    """
+
+    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="lines")
+    creator = models.ForeignKey(
+        "agencies.Creator", on_delete=models.PROTECT, related_name="payout_lines"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    regime = models.CharField(_("withholding regime"), max_length=32)
+    currency = models.CharField(_("currency"), max_length=3)
+    fx_rates = models.JSONField(
+        _("FX rates used"), default=dict, blank=True, help_text=_("1 unit of each = rate CNY")
+    )
+    earnings_count = models.PositiveIntegerField(_("earnings"))
+    gross = models.DecimalField(_("gross"), max_digits=16, decimal_places=2)
+    agency_share = models.DecimalField(_("agency share"), max_digits=16, decimal_places=2)
+    income = models.DecimalField(_("income"), max_digits=16, decimal_places=2)
+    taxable_income = models.DecimalField(_("taxable income"), max_digits=18, decimal_places=4)
+    tax = models.DecimalField(_("tax withheld"), max_digits=16, decimal_places=2)
+    net = models.DecimalField(_("net"), max_digits=16, decimal_places=2)
+    working = models.JSONField(_("withholding working"))
+
+    class Meta:
+        ordering = ["run_id", "creator_id"]
+        verbose_name = _("payout line")
+        verbose_name_plural = _("payout lines")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "creator"], name="payout_line_once_per_run"),
+        ]
+        indexes = [models.Index(fields=["creator", "period"], name="payout_line_creator_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.creator_id}: {self.net} {self.currency}"
+
+
+# --- Ledger --------------------------------------------------------------------------------
+
+
+class Entry(models.Model):
+    """One money movement; its postings sum to zero per currency (see payouts.ledger)."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32)
+    reference = models.CharField(_("reference"), max_length=160, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.kind})"
+
+
+class Posting(models.Model):
+    """One leg of an entry: positive debits, negative credits the account."""
+
+    class Account(models.TextChoices):
+        PLATFORM_REVENUE = "platform_revenue", _("platform revenue")
+        CREATOR_PAYABLE = "creator_payable", _("creator payable")
+        AGENCY_PAYABLE = "agency_payable", _("agency payable")
+        TAX_PAYABLE = "tax_payable", _("tax payable")
+        CASH_IN_TRANSIT = "cash_in_transit", _("cash in transit")
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="postings")
+    account = models.CharField(_("account"), max_length=32, choices=Account.choices)
+    creator = models.ForeignKey(
+        "agencies.Creator", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        ordering = ["entry_id", "id"]
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        indexes = [models.Index(fields=["account", "currency"], name="posting_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount} {self.currency}"

@@ -9,4 +9,5 @@ for script in bench/bench_withholding.py bench/bench_duties.py; do
 done
 scripts/with-postgres.sh .venv/bin/python bench/storefront.py || status=1
 scripts/with-postgres.sh .venv/bin/python bench/bench_rewards.py || status=1
+scripts/with-postgres.sh .venv/bin/python bench/bench_payout_run.py || status=1
 exit $status

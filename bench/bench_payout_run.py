@@ -1,0 +1,133 @@
+"""Payout run at scale: 100,000 creators with 1,000,000 available earnings (personal accounts).
+
+Creates a fresh PostgreSQL database ``commerce_bench_payouts`` on the server of
+``DATABASE_URL`` (run it through ``scripts/with-postgres.sh``), migrates it, seeds creators
+and earnings with ``INSERT ... SELECT generate_series`` (not timed), then times
+``payout_run_compute`` for the personal-accounts scope: lines, tax, ledger postings,
+earnings moved to ``in_run`` with their state-change rows, committed (the deferred
+balance trigger included). Also times one SQL aggregate over the same earnings and prints
+the ratio. Exits non-zero when the time (60 s) or peak RSS (1 GiB) target is missed.
+
+Smaller runs: ``BENCH_PAYOUT_CREATORS`` / ``BENCH_PAYOUT_EARNINGS``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "commerce_bench_payouts"
+CREATORS = int(os.environ.get("BENCH_PAYOUT_CREATORS", "100000"))
+EARNINGS = int(os.environ.get("BENCH_PAYOUT_EARNINGS", "1000000"))
+TARGET_SECONDS = 60
+TARGET_RSS_MIB = 1024
+PERIOD = "2026-01"
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("bench_payout_run: DATABASE_URL is not set (run via scripts/with-postgres.sh)")
+    return urlunparse(urlparse(url)._replace(path=f"/{DB_NAME}"))
+
+
+def database_recreate(url: str) -> None:
+    import psycopg
+
+    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def database_seed(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
+            " email, is_staff, is_active, date_joined)"
+            " SELECT '', false, 'bench-' || n, '', '', '', false, true, now()"
+            " FROM generate_series(1, %s) AS n",
+            [CREATORS],
+        )
+        conn.execute(
+            "INSERT INTO agencies_creator (user_id, handle, display_name, country,"
+            " tax_residency, residency_basis, id_document_type, id_number, verification_state)"
+            " SELECT id, username, username, 'CN',"
+            " CASE WHEN id % 10 = 0 THEN 'non_resident' ELSE 'resident' END,"
+            " 'domicile', '', '', 'unverified' FROM auth_user"
+        )
+        # Earnings spread over the creators, amounts 1.00 to 500.99 CNY, all in January.
+        conn.execute(
+            "INSERT INTO payouts_earning (creator_id, kind, amount, currency, occurred_at,"
+            " source_ref, state, available_at, channel, contract_kind, stream_id, created_at)"
+            " SELECT c.id, 'tip', (1 + (n * 7919) %% 50000) / 100.0, 'CNY',"
+            " timestamptz '2026-01-01 00:00+08' + (n %% 2592000) * interval '1 second',"
+            " 'bench-' || n, 'available', timestamptz '2026-01-01 00:00+08', 'personal', '',"
+            " '', now()"
+            " FROM generate_series(0::bigint, %s - 1) AS n"
+            " JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM agencies_creator) c"
+            " ON c.i = n %% %s",
+            [EARNINGS, CREATORS],
+        )
+        conn.execute("VACUUM ANALYZE")
+
+
+def aggregate_seconds(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        started = time.perf_counter()
+        conn.execute(
+            "SELECT creator_id, sum(amount) FROM payouts_earning WHERE channel = 'personal'"
+            " GROUP BY creator_id"
+        ).fetchall()
+        return time.perf_counter() - started
+
+
+def main() -> int:
+    url = bench_database_url()
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="commerce.settings")
+    database_recreate(url)
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    database_seed(url)
+    aggregate = aggregate_seconds(url)
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from payouts.models import Earning, PayoutLine, Posting
+    from payouts.runs import payout_run_compute
+
+    started = time.perf_counter()
+    run = payout_run_compute(period=PERIOD, personal=True)
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    lines = PayoutLine.objects.filter(run=run).count()
+    taken = Earning.objects.filter(payout_run=run).count()
+    postings = Posting.objects.count()
+    print(
+        f"payout run: {lines} creators, {taken} earnings in {seconds:.1f} s "
+        f"(target {TARGET_SECONDS}), peak RSS {peak_mib:.0f} MiB (target {TARGET_RSS_MIB}), "
+        f"ratio to one SQL aggregate: {seconds / aggregate:.0f} "
+        f"({aggregate:.2f} s; {postings} postings)"
+    )
+    ok = run.state == "computed" and lines == CREATORS and taken == EARNINGS
+    ok = ok and seconds <= TARGET_SECONDS and peak_mib <= TARGET_RSS_MIB
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,421 @@
+"""Payout runs: compute a month's lines, tax and ledger postings for one scope; approve.
+
+A run covers one period ("YYYY-MM") and one scope: one agency's creators (earnings whose
+channel was that agency) or personal accounts (earnings paid to creators directly).
+``payout_run_compute`` is idempotent and resumable: a computed (or later) run is returned
+as it is; a draft or failed run is computed again from scratch, in one transaction.
+
+Decisions:
+
+- Earnings included: ``available`` earnings of the scope that occurred before the end of
+  the period (Asia/Shanghai), earlier months' leftovers included. A creator whose
+  included earnings sum to zero or less (reversals) gets no line; those earnings stay
+  available for a later run.
+- FX: everything is paid in CNY. Other currencies are converted with the stored rate of
+  kind ``customs`` (``PAYOUT_RATE_KIND``: the officially published rate, not a shop's
+  display rate) in force on the last day of the period, rounded to 10 places half-up; the
+  creator's sum in each currency is converted and rounded to the fen half-up, then added.
+  A currency without a rate refuses the run before anything is written.
+- Agency share: ``gross * Agency.share`` rounded to the fen half-up; none for personal
+  accounts. The creator's income (``PayoutLine.income``) is gross less that share.
+- Regime, from the contract kind recorded on the earnings (employment wins when a month
+  mixes kinds) and the creator's tax residency: employment → ``cn-resident-wages`` /
+  ``cn-nonresident-wages``; service → ``cn-resident-labour`` / ``cn-nonresident-labour``;
+  personal account → ``cn-platform-labour`` (the platform withholds) for residents,
+  ``cn-nonresident-labour`` for non-residents.
+- Cumulative withholding: the engine is given the creator's earlier lines of the same tax
+  year and regime (runs computed or later, in period order) as payments, then this
+  period's income; this line's figures are the last result. No special deductions or
+  elections are known yet, so none are passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Contract, Creator
+from commerce.partner.fx import RateMissing, rate_get
+from tax.errors import TaxInputError
+from tax.money import quantize_money
+from tax.withholding import Payment, withhold
+
+from .bulk import rows_insert
+from .ledger import EntrySpec, Leg, ledger_entries_post
+from .models import Earning, EarningStateChange, PayoutLine, PayoutRun, PayoutRunStateChange
+
+logger = logging.getLogger(__name__)
+
+PAYOUT_CURRENCY = "CNY"
+PAYOUT_RATE_KIND = "customs"
+RATE_PLACES = Decimal("1e-10")
+BATCH = 5000
+R = PayoutRun.State
+# Runs whose lines count as earlier withholding of the tax year.
+COUNTED_STATES = (R.COMPUTED, R.APPROVED, R.SENDING, R.COMPLETED)
+RUN_MOVES = {
+    R.DRAFT: {R.COMPUTED, R.FAILED},
+    R.FAILED: {R.COMPUTED, R.FAILED},
+    R.COMPUTED: {R.APPROVED, R.FAILED},
+    R.APPROVED: {R.SENDING},
+    R.SENDING: {R.COMPLETED, R.FAILED},
+    R.COMPLETED: set(),
+}
+LINE_FIELDS = (
+    "run_id",
+    "creator_id",
+    "period",
+    "regime",
+    "currency",
+    "fx_rates",
+    "earnings_count",
+    "gross",
+    "agency_share",
+    "income",
+    "taxable_income",
+    "tax",
+    "net",
+    "working",
+)
+_PERIOD_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+class PayoutRunError(Exception):
+    """A run that cannot be computed or moved; the message says why."""
+
+
+class PayoutRunRefused(PayoutRunError):
+    """Refused before anything was written (period not over, rate missing, bad scope)."""
+
+
+class PayoutRunFailed(PayoutRunError):
+    """Computing failed; nothing was written but the run's failed state and reason."""
+
+
+# --- Periods --------------------------------------------------------------------------------
+
+
+def period_bounds(*, period: str) -> tuple[datetime, datetime]:
+    """The period's first instant and the next period's, in the current time zone."""
+    match = _PERIOD_RE.fullmatch(period or "")
+    if match is None:
+        raise PayoutRunRefused(_("Period must be YYYY-MM, got %(period)r.") % {"period": period})
+    year, month = int(match.group(1)), int(match.group(2))
+    start = datetime(year, month, 1)
+    end = datetime(year + month // 12, month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+
+def period_previous(*, today: date) -> str:
+    first = today.replace(day=1) - timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+# --- State moves ----------------------------------------------------------------------------
+
+
+def _run_move(*, run: PayoutRun, to_state: str, reason: str = "", actor=None, now=None) -> None:
+    if to_state not in RUN_MOVES.get(run.state, set()):
+        raise PayoutRunError(
+            _("A %(state)s payout run cannot become %(to)s.") % {"state": run.state, "to": to_state}
+        )
+    now = now or timezone.now()
+    PayoutRunStateChange.objects.create(
+        run=run, from_state=run.state, to_state=to_state, at=now, reason=reason, actor=actor
+    )
+    run.state = to_state
+    fields = ["state"]
+    if to_state == R.FAILED:
+        run.failure_reason = reason
+        fields.append("failure_reason")
+    elif to_state == R.COMPUTED:
+        run.failure_reason, run.computed_at = "", now
+        fields += ["failure_reason", "computed_at"]
+    elif to_state == R.APPROVED:
+        run.approved_at, run.approved_by = now, actor
+        fields += ["approved_at", "approved_by"]
+    run.save(update_fields=fields)
+
+
+def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
+    """Approve a computed run (the four-eyes step before sending); PayoutRunError otherwise."""
+    with transaction.atomic():
+        locked = PayoutRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state != R.COMPUTED:
+            raise PayoutRunError(
+                _("Only a computed payout run can be approved; this one is %(state)s.")
+                % {"state": locked.state}
+            )
+        _run_move(run=locked, to_state=R.APPROVED, actor=user)
+    return locked
+
+
+def payout_run_fail(*, run_id: int, reason: str) -> None:
+    """Record a failure (in its own transaction, after the computing one rolled back)."""
+    with transaction.atomic():
+        run = PayoutRun.objects.select_for_update().get(pk=run_id)
+        if R.FAILED in RUN_MOVES.get(run.state, set()) and run.state != R.COMPUTED:
+            _run_move(run=run, to_state=R.FAILED, reason=reason[:2000])
+
+
+# --- Computing ------------------------------------------------------------------------------
+
+
+def _scope_q(*, agency: Agency | None) -> Q:
+    if agency is None:
+        return Q(channel=Earning.Channel.PERSONAL)
+    return Q(channel=Earning.Channel.AGENCY, agency_id=agency.pk)
+
+
+def _rates(*, currencies, on: date) -> dict[str, Decimal]:
+    rates = {}
+    for currency in sorted(currencies):
+        if currency == PAYOUT_CURRENCY:
+            continue
+        try:
+            rate = rate_get(base=currency, quote=PAYOUT_CURRENCY, kind=PAYOUT_RATE_KIND, on=on)
+        except RateMissing:
+            raise PayoutRunRefused(
+                _("No %(kind)s rate from %(currency)s to CNY on %(day)s: add the rate first.")
+                % {"kind": PAYOUT_RATE_KIND, "currency": currency, "day": on.isoformat()}
+            ) from None
+        rates[currency] = rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+    return rates
+
+
+def _run_get_or_create(*, period: str, agency: Agency | None, now: datetime) -> PayoutRun:
+    run = PayoutRun.objects.filter(period=period, agency=agency).first()
+    if run is not None:
+        return run
+    scope = PayoutRun.Scope.PERSONAL if agency is None else PayoutRun.Scope.AGENCY
+    try:
+        with transaction.atomic():
+            run = PayoutRun.objects.create(period=period, scope=scope, agency=agency)
+            PayoutRunStateChange.objects.create(run=run, from_state="", to_state=R.DRAFT, at=now)
+            return run
+    except IntegrityError:  # created concurrently: one run per scope and period
+        return PayoutRun.objects.get(period=period, agency=agency)
+
+
+def regime_for(*, contract_kind: str, residency: str, personal: bool) -> str:
+    resident = residency == Creator.Residency.RESIDENT
+    if personal:
+        return "cn-platform-labour" if resident else "cn-nonresident-labour"
+    if contract_kind == Contract.Kind.EMPLOYMENT:
+        return "cn-resident-wages" if resident else "cn-nonresident-wages"
+    return "cn-resident-labour" if resident else "cn-nonresident-labour"
+
+
+def payout_run_compute(
+    *,
+    period: str,
+    agency: Agency | None = None,
+    personal: bool = False,
+    now: datetime | None = None,
+) -> PayoutRun:
+    """Create (or resume) and compute the run of ``period`` for one scope.
+
+    Refuses (``PayoutRunRefused``, nothing written) a period not over, a bad scope, or a
+    currency without a rate. Any error while computing rolls everything back and records
+    the run as failed with the reason (``PayoutRunFailed``). Concurrent calls for one scope
+    and period compute one run: the unique constraint and the run row's lock.
+    """
+    now = now or timezone.now()
+    if (agency is None) == (not personal):
+        raise PayoutRunRefused(_("Give exactly one scope: an agency or personal accounts."))
+    start, end = period_bounds(period=period)
+    if now < end:
+        raise PayoutRunRefused(
+            _("Period %(period)s is not over yet: a run can be computed from %(day)s.")
+            % {"period": period, "day": timezone.localdate(end).isoformat()}
+        )
+    scope = _scope_q(agency=agency) & Q(state=Earning.State.AVAILABLE, occurred_at__lt=end)
+    rate_day = timezone.localdate(end) - timedelta(days=1)
+    currencies = set(
+        Earning.objects.filter(scope).order_by().values_list("currency", flat=True).distinct()
+    )
+    rates = _rates(currencies=currencies, on=rate_day)
+
+    run = _run_get_or_create(period=period, agency=agency, now=now)
+    try:
+        with transaction.atomic():
+            locked = PayoutRun.objects.select_related("agency").select_for_update(of=("self",))
+            run = locked.get(pk=run.pk)
+            if run.state not in (R.DRAFT, R.FAILED):
+                return run  # computed already (or later): idempotent
+            _compute(run=run, scope=scope, rates=rates, now=now)
+            _run_move(run=run, to_state=R.COMPUTED, now=now)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        logger.exception("payout run %s failed", run.pk)
+        payout_run_fail(run_id=run.pk, reason=reason)
+        raise PayoutRunFailed(
+            _("Payout run %(period)s failed, nothing was written: %(reason)s")
+            % {"period": period, "reason": reason}
+        ) from exc
+    return run
+
+
+def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
+    personal = run.agency_id is None
+    share = Decimal(0) if personal else run.agency.share
+    # Lock and take the scope's earnings in one UPDATE (it locks every row it changes).
+    Earning.objects.filter(scope).update(state=Earning.State.IN_RUN, payout_run=run)
+    mine = Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
+    groups = (
+        mine.order_by()
+        .values("creator_id", "creator__tax_residency", "currency", "contract_kind")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .values_list(
+            "creator_id", "creator__tax_residency", "currency", "contract_kind", "total", "n"
+        )
+    )
+    per_creator: dict[int, list] = {}
+    for creator_id, residency, currency, kind, total, n in groups.iterator(chunk_size=BATCH):
+        acc = per_creator.get(creator_id)
+        if acc is None:
+            acc = per_creator[creator_id] = [residency, Decimal(0), 0, set(), {}]
+        if currency == PAYOUT_CURRENCY:
+            acc[1] += total
+        else:
+            rate = rates.get(currency)
+            if rate is None:  # arrived after the pre-check
+                raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
+            acc[1] += quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
+            acc[4][currency] = str(rate)
+        acc[2] += n
+        acc[3].add(kind)
+    left_out = [cid for cid, acc in per_creator.items() if acc[1] <= 0]
+    if left_out:
+        for start in range(0, len(left_out), BATCH):
+            mine.filter(creator_id__in=left_out[start : start + BATCH]).update(
+                state=Earning.State.AVAILABLE, payout_run=None
+            )
+        for cid in left_out:
+            del per_creator[cid]
+
+    year = run.period[:4]
+    history: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    earlier = (
+        PayoutLine.objects.filter(
+            creator_id__in=Subquery(mine.order_by().values("creator_id").distinct()),
+            period__gte=f"{year}-01",
+            period__lte=run.period,
+            run__state__in=COUNTED_STATES,
+        )
+        .exclude(run=run)
+        .order_by("period", "run_id")
+        .values_list("creator_id", "regime", "period", "income")
+    )
+    for creator_id, regime, period, income in earlier.iterator(chunk_size=BATCH):
+        history[creator_id].append((regime, period, income))
+
+    creator_ids = sorted(per_creator)
+    for start in range(0, len(creator_ids), BATCH):
+        lines, entries = [], []
+        for creator_id in creator_ids[start : start + BATCH]:
+            residency, gross, count, kinds, fx = per_creator[creator_id]
+            kind = Contract.Kind.EMPLOYMENT if Contract.Kind.EMPLOYMENT in kinds else "service"
+            regime = regime_for(contract_kind=kind, residency=residency, personal=personal)
+            agency_share = quantize_money(gross * share, PAYOUT_CURRENCY, ROUND_HALF_UP)
+            income = gross - agency_share
+            payments = [
+                Payment(period=p, gross=amount)
+                for r, p, amount in history.get(creator_id, ())
+                if r == regime
+            ]
+            payments.append(Payment(period=run.period, gross=income))
+            try:
+                result = withhold(regime, payments)[-1]
+            except TaxInputError as exc:
+                raise PayoutRunError(f"creator {creator_id}: {exc}") from exc
+            tax = result.tax
+            net = income - tax
+            lines.append(
+                (
+                    run.pk,
+                    creator_id,
+                    run.period,
+                    regime,
+                    PAYOUT_CURRENCY,
+                    fx,
+                    count,
+                    gross,
+                    agency_share,
+                    income,
+                    result.taxable_income,
+                    tax,
+                    net,
+                    result.as_dict(),
+                )
+            )
+            legs = [Leg("platform_revenue", gross, PAYOUT_CURRENCY)]
+            if agency_share:
+                legs.append(
+                    Leg("agency_payable", -agency_share, PAYOUT_CURRENCY, agency_id=run.agency_id)
+                )
+            if tax:
+                legs.append(Leg("tax_payable", -tax, PAYOUT_CURRENCY))
+            if net:
+                legs.append(Leg("creator_payable", -net, PAYOUT_CURRENCY, creator_id=creator_id))
+            entries.append(
+                EntrySpec(
+                    reference=f"payout-line:{run.pk}:{creator_id}",
+                    kind="payout_line",
+                    legs=legs,
+                    description=f"payout {run.period} creator {creator_id}",
+                )
+            )
+        rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
+        ledger_entries_post(entries=entries, batch_size=BATCH)
+
+    # One state-change row per earning taken, written by the database from the earnings.
+    table = connection.ops.quote_name(EarningStateChange._meta.db_table)
+    earnings = connection.ops.quote_name(Earning._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (earning_id, from_state, to_state, at, reason, actor_id) "
+            f"SELECT id, %s, %s, %s, %s, NULL FROM {earnings} "
+            "WHERE payout_run_id = %s AND state = %s",
+            [
+                Earning.State.AVAILABLE,
+                Earning.State.IN_RUN,
+                connection.ops.adapt_datetimefield_value(now),
+                f"payout run {run.pk} ({run.period})",
+                run.pk,
+                Earning.State.IN_RUN,
+            ],
+        )
+
+
+def payout_runs_compute_for_period(*, period: str) -> list[int]:
+    """Compute every scope with available earnings in ``period`` (the monthly beat).
+
+    Each scope is computed on its own; a failure is logged and the others go on.
+    """
+    _, end = period_bounds(period=period)
+    due = Earning.objects.filter(state=Earning.State.AVAILABLE, occurred_at__lt=end).order_by()
+    agency_ids = sorted(
+        set(due.filter(channel=Earning.Channel.AGENCY).values_list("agency_id", flat=True))
+    )
+    scopes: list[tuple[Agency | None, bool]] = [
+        (a, False) for a in Agency.objects.filter(id__in=agency_ids)
+    ]
+    if due.filter(channel=Earning.Channel.PERSONAL).exists():
+        scopes.append((None, True))
+    done = []
+    for agency, personal in scopes:
+        try:
+            done.append(payout_run_compute(period=period, agency=agency, personal=personal).pk)
+        except PayoutRunError:
+            logger.exception("payout run %s (%s) not computed", period, agency or "personal")
+    return done

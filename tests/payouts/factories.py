@@ -1,0 +1,65 @@
+"""Builders for payout-run tests: creators under contracts, earnings, payout rates."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from agencies.models import Agency, Contract
+from payouts.models import Earning
+from tests.factories import CreatorFactory, RateFactory
+
+_refs = itertools.count(1)
+
+
+def at(year: int, month: int, day: int = 15, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, hour))
+
+
+def agency_make(*, code: str = "harbour", share: str = "0.2") -> Agency:
+    return Agency.objects.create(
+        code=code,
+        legal_name=f"{code.title()} Talent Ltd",
+        country="CN",
+        registration_number="91350211M000100Y43",
+        share=Decimal(share),
+        payout_rail=Agency.Rail.BANK_FILE,
+        bank_account_number="6222000000000001",
+    )
+
+
+def creator_make(*, agency: Agency | None = None, kind: str = "", residency: str = "resident"):
+    creator = CreatorFactory(tax_residency=residency)
+    if agency is not None:
+        Contract.objects.create(
+            creator=creator, agency=agency, kind=kind, valid_from=date(2025, 1, 1)
+        )
+    creator.payout_agency, creator.payout_kind = agency, kind
+    return creator
+
+
+def earning_make(creator, amount: str, *, when: datetime, currency: str = "CNY", **fields):
+    """An available earning through the creator's channel (set by ``creator_make``)."""
+    agency = getattr(creator, "payout_agency", None)
+    values = dict(
+        creator=creator,
+        kind="tip",
+        amount=Decimal(amount),
+        currency=currency,
+        occurred_at=when,
+        available_at=when,
+        source_ref=f"test-earning-{next(_refs)}",
+        state=Earning.State.AVAILABLE,
+        channel="agency" if agency else "personal",
+        agency=agency,
+        contract_kind=getattr(creator, "payout_kind", ""),
+    )
+    values.update(fields)
+    return Earning.objects.create(**values)
+
+
+def payout_rate_make(*, base: str, rate: str, as_of: date = date(2026, 1, 1)):
+    return RateFactory(kind="customs", base=base, quote="CNY", rate=Decimal(rate), as_of=as_of)
