@@ -316,3 +316,11 @@ CELERY_BEAT_SCHEDULE["payouts-runs-monthly"] = {
     "task": "payouts.tasks.payout_runs_monthly",
     "schedule": crontab(minute=0, hour=3, day_of_month=1),
 }
+
+# --- Payout rails -------------------------------------------------------------------------
+# Bank-file batches (ISO 20022 pain.001.001.03 XML and a CSV) are written here; the debtor
+# is the platform's own account that the bank debits.
+PAYOUT_BANK_FILE_DIR = os.environ.get("PAYOUT_BANK_FILE_DIR", str(BASE_DIR / "var" / "payouts"))
+PAYOUT_DEBTOR_NAME = os.environ.get("PAYOUT_DEBTOR_NAME", "Commerce Platform Ltd")
+PAYOUT_DEBTOR_ACCOUNT = os.environ.get("PAYOUT_DEBTOR_ACCOUNT", "6222000000000000")
+PAYOUT_DEBTOR_BANK_CODE = os.environ.get("PAYOUT_DEBTOR_BANK_CODE", "")

@@ -158,3 +158,62 @@ class EntryAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("reference",)
     inlines = [PostingInline]
+
+
+# --- Transfers ---------------------------------------------------------------------------------
+
+from .models import PayoutBatch, Transfer, TransferStateChange  # noqa: E402
+from .transfers import TransferError, payout_batch_settle, payout_run_send  # noqa: E402
+
+
+@admin.action(description=_("Send selected approved payout runs"))
+def payout_runs_send(modeladmin, request, queryset):
+    for run in queryset:
+        try:
+            payout_run_send(run=run, user=request.user)
+        except PayoutRunError as exc:
+            modeladmin.message_user(request, f"{run}: {exc}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, _("Sending %(run)s.") % {"run": run}, messages.SUCCESS)
+
+
+PayoutRunAdmin.actions = [*PayoutRunAdmin.actions, payout_runs_send]
+
+
+class TransferStateChangeInline(admin.TabularInline):
+    model = TransferStateChange
+    fields = ("from_state", "to_state", "at", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ("id", "run", "agency", "creator", "amount", "currency", "rail", "state")
+    list_filter = ("state", "rail", "currency")
+    search_fields = ("external_reference", "agency__code", "creator__handle")
+    readonly_fields = ("reason", "external_reference")
+    list_select_related = ("run", "run__agency", "agency", "creator")
+    inlines = [TransferStateChangeInline]
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "run", "state", "written_at", "settled_at", "settled_by")
+    list_filter = ("state",)
+    search_fields = ("reference",)
+    actions = ["settle"]
+
+    @admin.action(description=_("Mark selected bank batches settled (transfers paid)"))
+    def settle(self, request, queryset):
+        for batch in queryset:
+            try:
+                payout_batch_settle(batch=batch, user=request.user)
+            except TransferError as exc:
+                self.message_user(request, f"{batch}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Settled %(batch)s.") % {"batch": batch}, messages.SUCCESS
+                )

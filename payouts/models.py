@@ -393,6 +393,7 @@ class Posting(models.Model):
         AGENCY_PAYABLE = "agency_payable", _("agency payable")
         TAX_PAYABLE = "tax_payable", _("tax payable")
         CASH_IN_TRANSIT = "cash_in_transit", _("cash in transit")
+        BANK = "bank", _("bank")
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="postings")
     account = models.CharField(_("account"), max_length=32, choices=Account.choices)
@@ -413,3 +414,147 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount} {self.currency}"
+
+
+# --- Transfers (payouts.transfers) ----------------------------------------------------------
+
+
+class PayoutBatch(models.Model):
+    """The bank-file transfers of one run: one pain.001 XML and one CSV, settled by finance."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        WRITTEN = "written", _("file written")
+        SETTLED = "settled", _("settled")
+
+    run = models.OneToOneField(
+        PayoutRun, on_delete=models.PROTECT, related_name="batch", verbose_name=_("payout run")
+    )
+    reference = models.CharField(_("reference"), max_length=35, unique=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="open")
+    xml_path = models.CharField(_("pain.001 file"), max_length=500, blank=True)
+    csv_path = models.CharField(_("CSV file"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settled by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bank payment batch")
+        verbose_name_plural = _("bank payment batches")
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+
+class Transfer(models.Model):
+    """Money sent to one payee of a run: the agency (agency runs) or a creator (personal).
+
+    ``pending → submitted → paid``, or ``failed`` / ``returned`` (money back as payable);
+    ``held`` (with a reason) when the payee has no rail or no account details. The row
+    exists before any call to a rail; its idempotency key is derived from its id.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        HELD = "held", _("held")
+        SUBMITTED = "submitted", _("submitted")
+        PAID = "paid", _("paid")
+        FAILED = "failed", _("failed")
+        RETURNED = "returned", _("returned")
+
+    run = models.ForeignKey(
+        PayoutRun, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("payout run")
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers",
+        verbose_name=_("payee agency"),
+    )
+    creator = models.ForeignKey(
+        "agencies.Creator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers",
+        verbose_name=_("payee creator"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    rail = models.CharField(_("rail"), max_length=16, blank=True)
+    destination = models.CharField(_("destination account"), max_length=64, blank=True)
+    batch = models.ForeignKey(
+        PayoutBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers",
+        verbose_name=_("bank payment batch"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="pending")
+    external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("paid, failed or returned at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=True, creator__isnull=False)
+                | Q(agency__isnull=False, creator__isnull=True),
+                name="transfer_one_payee",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_positive"),
+            models.UniqueConstraint(
+                fields=["run", "agency"],
+                condition=Q(agency__isnull=False),
+                name="transfer_once_per_run_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "creator"],
+                condition=Q(creator__isnull=False),
+                name="transfer_once_per_run_creator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer {self.pk}: {self.amount} {self.currency} ({self.state})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"payout-transfer-{self.pk}"
+
+
+class TransferStateChange(models.Model):
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="state_changes")
+    from_state = models.CharField(_("previous state"), max_length=16, blank=True)
+    to_state = models.CharField(_("new state"), max_length=16, choices=Transfer.State.choices)
+    at = models.DateTimeField(_("moved at"))
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transfer state change")
+        verbose_name_plural = _("transfer state changes")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.from_state} → {self.to_state}"

@@ -16,3 +16,23 @@ def payout_runs_monthly(period: str | None = None) -> list[int]:
     """Beat: compute last month's runs for every scope (idempotent: computed runs stay)."""
     period = period or period_previous(today=timezone.localdate())
     return payout_runs_compute_for_period(period=period)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=8,
+    name="payouts.tasks.payout_transfer_submit",
+)
+def payout_transfer_submit(self, transfer_id: int) -> str:
+    """Submit one transfer through its rail (idempotent: a sent transfer is left alone).
+
+    A rail that cannot be reached is retried with exponential backoff (1 s, 2 s, 4 s, ...
+    up to 10 min); each retry reuses the transfer's idempotency key.
+    """
+    from .transfers import TransferRetry, transfer_submit
+
+    try:
+        return transfer_submit(transfer_id=transfer_id)
+    except TransferRetry as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries, 600)) from exc

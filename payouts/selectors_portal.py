@@ -1,0 +1,192 @@
+"""Reads for the agency portal: always scoped to the agencies the user is staff of.
+
+Every function takes the user and returns only rows of that user's agencies, so a view
+that asks for another agency's run or line gets nothing (and answers 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .exports import person_name
+from .models import PayoutLine, PayoutRun
+from .runs import COUNTED_STATES
+
+CHUNK = 2000
+
+
+def portal_agencies(*, user) -> QuerySet[Agency]:
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    return Agency.objects.filter(staff=user).order_by("legal_name")
+
+
+def portal_runs(*, user) -> QuerySet[PayoutRun]:
+    return (
+        PayoutRun.objects.filter(agency__in=portal_agencies(user=user))
+        .select_related("agency")
+        .order_by("-period", "agency__legal_name")
+    )
+
+
+def portal_run_get(*, user, run_id: int) -> PayoutRun:
+    """The run, if it belongs to one of the user's agencies; Http404 otherwise."""
+    return get_object_or_404(portal_runs(user=user), pk=run_id)
+
+
+def portal_run_lines(*, run: PayoutRun) -> QuerySet[PayoutLine]:
+    return run.lines.select_related("creator").order_by("creator__display_name", "creator_id")
+
+
+def portal_line_get(*, user, run_id: int, creator_id: int) -> PayoutLine:
+    """One creator's line of one of the user's agencies' runs; Http404 otherwise."""
+    return get_object_or_404(
+        PayoutLine.objects.select_related("run__agency", "creator"),
+        run__in=portal_runs(user=user),
+        run_id=run_id,
+        creator_id=creator_id,
+    )
+
+
+def working_figures(*, line: PayoutLine) -> dict[str, Decimal | int | str]:
+    """The engine's working as Decimals (rate, quick deduction, cumulative figures)."""
+    working = line.working or {}
+    out: dict[str, Decimal | int | str] = {}
+    for key in (
+        "rate",
+        "quick_deduction",
+        "expense",
+        "basic_deduction",
+        "cumulative_income",
+        "cumulative_deductions",
+        "cumulative_taxable",
+        "cumulative_tax",
+        "already_withheld",
+    ):
+        try:
+            out[key] = Decimal(str(working.get(key, "0")))
+        except ArithmeticError:
+            out[key] = Decimal("0")
+    out["months"] = working.get("months", 0)
+    out["scope"] = working.get("scope", "")
+    return out
+
+
+REGIME_LABELS = {
+    "cn-resident-wages": _("Wages, resident (cumulative)"),
+    "cn-nonresident-wages": _("Wages, non-resident"),
+    "cn-resident-labour": _("Labour remuneration, resident"),
+    "cn-nonresident-labour": _("Labour remuneration, non-resident"),
+    "cn-platform-labour": _("Platform labour remuneration (cumulative)"),
+}
+
+
+def regime_label(code: str) -> str:
+    return str(REGIME_LABELS.get(code, code))
+
+
+RUN_CSV_HEADERS = (
+    _("Period"),
+    _("Creator"),
+    _("Name"),
+    _("ID document type"),
+    _("ID number (masked)"),
+    _("Regime"),
+    _("Gross"),
+    _("Agency share"),
+    _("Income"),
+    _("Taxable income"),
+    _("Rate"),
+    _("Quick deduction"),
+    _("Cumulative income"),
+    _("Cumulative tax"),
+    _("Already withheld"),
+    _("Tax withheld"),
+    _("Net"),
+    _("Currency"),
+)
+
+
+def portal_run_csv_rows(*, run: PayoutRun) -> Iterator[tuple]:
+    """One row per line, read with an iterator; the agency sees ID numbers masked."""
+    from agencies.validators import id_number_mask
+
+    lines = (
+        run.lines.order_by("creator_id")
+        .values_list(
+            "period",
+            "creator__handle",
+            "creator__user__first_name",
+            "creator__user__last_name",
+            "creator__display_name",
+            "creator__id_document_type",
+            "creator__id_number",
+            "regime",
+            "gross",
+            "agency_share",
+            "income",
+            "taxable_income",
+            "working",
+            "tax",
+            "net",
+            "currency",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in lines:
+        (period, handle, first, last, display, doc, number, regime, gross, share, income) = row[:11]
+        taxable, working, tax, net, currency = row[11:]
+        working = working or {}
+        yield (
+            period,
+            handle,
+            person_name(first=first, last=last, display=display),
+            doc,
+            id_number_mask(number),
+            regime,
+            gross,
+            share,
+            income,
+            taxable,
+            working.get("rate", ""),
+            working.get("quick_deduction", ""),
+            working.get("cumulative_income", ""),
+            working.get("cumulative_tax", ""),
+            working.get("already_withheld", ""),
+            tax,
+            net,
+            currency,
+        )
+
+
+def portal_monthly_totals(*, user, agency: Agency, months: list[str]) -> list[dict]:
+    """Gross, tax and net per month of ``months`` for one of the user's agencies."""
+    totals = {
+        row["period"]: row
+        for row in PayoutLine.objects.filter(
+            run__agency=agency,
+            run__agency__staff=user,
+            run__state__in=COUNTED_STATES,
+            period__in=months,
+        )
+        .order_by()
+        .values("period")
+        .annotate(gross=Sum("gross"), tax=Sum("tax"), net=Sum("net"))
+    }
+    zero = Decimal("0")
+    return [
+        {
+            "period": month,
+            "gross": totals.get(month, {}).get("gross") or zero,
+            "tax": totals.get(month, {}).get("tax") or zero,
+            "net": totals.get(month, {}).get("net") or zero,
+        }
+        for month in months
+    ]

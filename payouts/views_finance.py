@@ -1,0 +1,98 @@
+"""Finance downloads of tax exports (/finance/tax-exports/).
+
+Allowed: superusers, and active staff users with the ``payouts.view_payoutline``
+permission. CSV streams row by row; XLSX is written (write-only) to a temporary file that
+is then streamed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from tax.exports import csv_stream, xlsx_write
+
+from .exports import ExportError, tax_export_prepare
+
+FINANCE_PERMISSION = "payouts.view_payoutline"
+
+
+def finance_can_export(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and user.has_perm(FINANCE_PERMISSION))
+
+
+class TaxExportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Export"),
+        choices=[
+            ("cn-wages", _("Wages (正常工资薪金所得)")),
+            ("cn-labour", _("Labour remuneration (劳务报酬所得)")),
+            ("platform-income", _("Platform income report (quarterly)")),
+        ],
+    )
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=7,
+        help_text=_("YYYY-MM; for the platform income report also a quarter, e.g. 2026-Q3."),
+    )
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("All agencies and personal accounts"))] + list(
+            Agency.objects.order_by("code").values_list("code", "legal_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["export"] = tax_export_prepare(
+                kind=data["kind"], period=data["period"], agency_code=data.get("agency") or ""
+            )
+        except ExportError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+def _xlsx_response(export) -> FileResponse:
+    spool = tempfile.TemporaryFile()
+    xlsx_write(out=spool, sheet=export.sheet, headers=export.headers, rows=export.rows())
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=export.filename(extension="xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def tax_exports(request):
+    if not finance_can_export(request.user):
+        raise PermissionDenied
+    form = TaxExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        export = form.cleaned_data["export"]
+        if form.cleaned_data["format"] == "xlsx":
+            return _xlsx_response(export)
+        response = StreamingHttpResponse(
+            csv_stream(headers=export.headers, rows=export.rows()),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{export.filename(extension="csv")}"'
+        )
+        return response
+    return render(request, "payouts/finance/tax_exports.html", {"form": form})
