@@ -2,6 +2,7 @@
 
 import csv
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -55,10 +56,21 @@ def worker():
 
     from commerce.celery import app
 
-    # No result backend is configured, so no ping round-trip: the worker is started (its
-    # consumer ready) when start_worker yields; tasks wait in Redis until then anyway.
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    # A queue of this test's own, so no other worker on the same Redis (another test run)
+    # can take its tasks.
+    queue = f"test-transfers-{uuid.uuid4().hex}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    app.amqp.queues.select_add(queue)
+    try:
+        # No result backend is configured, so no ping round-trip: the worker is started (its
+        # consumer ready) when start_worker yields; tasks wait in Redis until then anyway.
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+        ):
+            yield
+    finally:
+        app.conf.task_default_queue = previous
 
 
 def agency_with(*, rail: str, account: str = "", code: str = "harbour") -> Agency:
