@@ -144,23 +144,35 @@ class Earning(models.Model):
         raise ImmutableEarningError("Earnings are never deleted.")
 
 
-class EarningStateChange(models.Model):
-    earning = models.ForeignKey(Earning, on_delete=models.PROTECT, related_name="state_changes")
-    from_state = models.CharField(_("previous state"), max_length=16, choices=Earning.State.choices)
-    to_state = models.CharField(_("new state"), max_length=16, choices=Earning.State.choices)
+class StateChange(models.Model):
+    """One recorded move of an object's state: when, by whom (and, in subclasses, why)."""
+
     at = models.DateTimeField(_("moved at"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    subject_field = ""  # the foreign key to the object that moved
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
-        verbose_name = _("earning state change")
-        verbose_name_plural = _("earning state changes")
 
     def __str__(self) -> str:
-        return f"{self.earning_id}: {self.from_state} → {self.to_state}"
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.from_state} → {self.to_state}"
+
+
+class EarningStateChange(StateChange):
+    earning = models.ForeignKey(Earning, on_delete=models.PROTECT, related_name="state_changes")
+    from_state = models.CharField(_("previous state"), max_length=16, choices=Earning.State.choices)
+    to_state = models.CharField(_("new state"), max_length=16, choices=Earning.State.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    subject_field = "earning"
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("earning state change")
+        verbose_name_plural = _("earning state changes")
 
 
 class EarningIntake(models.Model):
@@ -305,23 +317,17 @@ class PayoutRun(models.Model):
         return f"{self.period} {who} ({self.state})"
 
 
-class PayoutRunStateChange(models.Model):
+class PayoutRunStateChange(StateChange):
     run = models.ForeignKey(PayoutRun, on_delete=models.CASCADE, related_name="state_changes")
     from_state = models.CharField(_("previous state"), max_length=16, blank=True)
     to_state = models.CharField(_("new state"), max_length=16, choices=PayoutRun.State.choices)
-    at = models.DateTimeField(_("moved at"))
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "run"
+
+    class Meta(StateChange.Meta):
         verbose_name = _("payout run state change")
         verbose_name_plural = _("payout run state changes")
-
-    def __str__(self) -> str:
-        return f"{self.run_id}: {self.from_state} → {self.to_state}"
 
 
 class PayoutLine(models.Model):
@@ -541,20 +547,14 @@ class Transfer(models.Model):
         return f"payout-transfer-{self.pk}"
 
 
-class TransferStateChange(models.Model):
+class TransferStateChange(StateChange):
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="state_changes")
     from_state = models.CharField(_("previous state"), max_length=16, blank=True)
     to_state = models.CharField(_("new state"), max_length=16, choices=Transfer.State.choices)
-    at = models.DateTimeField(_("moved at"))
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "transfer"
+
+    class Meta(StateChange.Meta):
         verbose_name = _("transfer state change")
         verbose_name_plural = _("transfer state changes")
-
-    def __str__(self) -> str:
-        return f"{self.transfer_id}: {self.from_state} → {self.to_state}"

@@ -139,9 +139,9 @@ class IntakeResult:
 
 def _gift_amounts(event: RewardEvent) -> dict:
     """Creator's amount and the conversion details of a gift (coins or money)."""
-    share = Decimal(settings.REWARDS_PLATFORM_SHARE).quantize(Decimal("0.0001"))
+    share = Decimal(settings.REWARDS_PLATFORM_SHARE).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     if event.currency == COIN:
-        rate = Decimal(settings.REWARDS_COIN_RATE).quantize(Decimal("0.000001"))
+        rate = Decimal(settings.REWARDS_COIN_RATE).quantize(Decimal("0.000001"), ROUND_HALF_UP)
         currency = settings.REWARDS_COIN_CURRENCY
         gross = quantize_money(event.amount * rate, currency, ROUND_HALF_UP)
         coins = int(event.amount)
