@@ -5,8 +5,11 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from oscar.core.loading import get_class
 
 from .currency import CURRENCY_COOKIE, currency_default, currency_supported
+
+Selector = get_class("partner.strategy", "Selector")
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -30,11 +33,7 @@ def currency_switch(request):
 
     basket = request.basket
     if basket.id and basket.all_lines() and basket.currency != code:
-        from oscar.core.loading import get_class
-
-        basket.strategy = get_class("partner.strategy", "Selector")().strategy(
-            request=request, user=request.user, currency=code
-        )
+        basket.strategy = Selector().strategy(request=request, user=request.user, currency=code)
         if not basket.reprice():
             messages.error(
                 request,
