@@ -24,12 +24,17 @@ class CreatorAdminForm(forms.ModelForm):
             "user",
             "handle",
             "display_name",
+            "legal_name",
             "country",
             "tax_residency",
             "residency_basis",
             "residency_days",
             "residency_year",
             "id_document_type",
+            "payout_bank_name",
+            "payout_account_name",
+            "payout_account_number",
+            "payout_bank_code",
         ]
 
     def clean(self):

@@ -55,6 +55,13 @@ class Creator(models.Model):
     )
     handle = models.SlugField(_("handle"), max_length=64, unique=True)
     display_name = models.CharField(_("display name"), max_length=100)
+    # The name on the identity document: tax returns and platform reports need it.
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As on the identity document (foreign names in English, '·' between parts)."),
+    )
     country = CountryField(_("country of residence"))
     tax_residency = models.CharField(
         _("Chinese tax residency"),
@@ -97,6 +104,15 @@ class Creator(models.Model):
         verbose_name=_("decided by"),
     )
     verification_decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The personal account rewards are paid to when the creator has no agency contract.
+    payout_bank_name = models.CharField(_("payout bank name"), max_length=200, blank=True)
+    payout_account_name = models.CharField(_("payout account holder"), max_length=200, blank=True)
+    payout_account_number = models.CharField(
+        _("payout account number or IBAN"), max_length=64, blank=True
+    )
+    payout_bank_code = models.CharField(
+        _("payout bank code (BIC or CNAPS)"), max_length=32, blank=True
+    )
 
     class Meta:
         verbose_name = _("creator")

@@ -324,3 +324,11 @@ PAYOUT_BANK_FILE_DIR = os.environ.get("PAYOUT_BANK_FILE_DIR", str(BASE_DIR / "va
 PAYOUT_DEBTOR_NAME = os.environ.get("PAYOUT_DEBTOR_NAME", "Commerce Platform Ltd")
 PAYOUT_DEBTOR_ACCOUNT = os.environ.get("PAYOUT_DEBTOR_ACCOUNT", "6222000000000000")
 PAYOUT_DEBTOR_BANK_CODE = os.environ.get("PAYOUT_DEBTOR_BANK_CODE", "")
+# Stripe Connect transfers go to Stripe (empty) or a local server: localstripe has no
+# Connect, so tests and ``make demo`` point this at ``payouts.stripe_stand_in``.
+STRIPE_CONNECT_API_BASE = os.environ.get("STRIPE_CONNECT_API_BASE", STRIPE_API_BASE)
+# Transfers left pending by a worker that died mid-task are queued again (idempotent).
+CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
+    "task": "payouts.tasks.payout_transfers_requeue",
+    "schedule": 300.0,
+}

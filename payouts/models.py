@@ -395,6 +395,8 @@ class Posting(models.Model):
 
     class Account(models.TextChoices):
         PLATFORM_REVENUE = "platform_revenue", _("platform revenue")
+        CREATOR_EARNED = "creator_earned", _("creator earnings accrued")
+        FX_CONVERSION = "fx_conversion", _("currency conversion")
         CREATOR_PAYABLE = "creator_payable", _("creator payable")
         AGENCY_PAYABLE = "agency_payable", _("agency payable")
         TAX_PAYABLE = "tax_payable", _("tax payable")
@@ -433,8 +435,9 @@ class PayoutBatch(models.Model):
         WRITTEN = "written", _("file written")
         SETTLED = "settled", _("settled")
 
-    run = models.OneToOneField(
-        PayoutRun, on_delete=models.PROTECT, related_name="batch", verbose_name=_("payout run")
+    # A run's bank transfers go in one batch; money re-sent later goes in a new one.
+    run = models.ForeignKey(
+        PayoutRun, on_delete=models.PROTECT, related_name="batches", verbose_name=_("payout run")
     )
     reference = models.CharField(_("reference"), max_length=35, unique=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default="open")
@@ -459,6 +462,9 @@ class PayoutBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.state})"
+
+
+LIVE_TRANSFER_STATES = ("pending", "submitted", "paid")
 
 
 class Transfer(models.Model):
@@ -512,6 +518,15 @@ class Transfer(models.Model):
     external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # A re-send of held, failed or returned money is a new transfer (a new idempotency key).
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("re-send of"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("paid, failed or returned at"), null=True, blank=True)
@@ -527,15 +542,17 @@ class Transfer(models.Model):
                 name="transfer_one_payee",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_positive"),
+            # Never two live transfers of one run to one payee: held, failed and returned
+            # ones are finished, and their money may be re-sent by a new transfer.
             models.UniqueConstraint(
                 fields=["run", "agency"],
-                condition=Q(agency__isnull=False),
-                name="transfer_once_per_run_agency",
+                condition=Q(agency__isnull=False, state__in=LIVE_TRANSFER_STATES),
+                name="transfer_live_once_per_run_agency",
             ),
             models.UniqueConstraint(
                 fields=["run", "creator"],
-                condition=Q(creator__isnull=False),
-                name="transfer_once_per_run_creator",
+                condition=Q(creator__isnull=False, state__in=LIVE_TRANSFER_STATES),
+                name="transfer_live_once_per_run_creator",
             ),
         ]
 

@@ -36,3 +36,11 @@ def payout_transfer_submit(self, transfer_id: int) -> str:
         return transfer_submit(transfer_id=transfer_id)
     except TransferRetry as exc:
         raise self.retry(exc=exc, countdown=min(2**self.request.retries, 600)) from exc
+
+
+@shared_task(acks_late=True, name="payouts.tasks.payout_transfers_requeue")
+def payout_transfers_requeue() -> int:
+    """Beat: queue again transfers left pending by a worker that died mid-task."""
+    from .transfers import payout_transfers_requeue as requeue
+
+    return requeue()

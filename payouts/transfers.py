@@ -43,6 +43,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -343,6 +344,27 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
     return locked
 
 
+def payout_transfers_requeue(*, older_than: timedelta = timedelta(minutes=5), now=None) -> int:
+    """Queue again every pending transfer written more than ``older_than`` ago.
+
+    A worker killed between taking a task and finishing it (or a task lost with its broker)
+    leaves the transfer ``pending``; submitting is idempotent (the rail sees the same
+    idempotency key, a written batch is not written again), so queueing it again is safe.
+    Returns how many tasks were queued.
+    """
+    from .tasks import payout_transfer_submit
+
+    now = now or timezone.now()
+    ids = list(
+        Transfer.objects.filter(
+            state=T.PENDING, run__state=R.SENDING, created_at__lte=now - older_than
+        ).values_list("id", flat=True)
+    )
+    for pk in ids:
+        payout_transfer_submit.delay(pk)
+    return len(ids)
+
+
 def transfer_submit(*, transfer_id: int) -> str:
     """Submit one pending transfer through its rail (the task's body; idempotent).
 
@@ -368,7 +390,7 @@ def _stripe_submit(*, transfer: Transfer) -> None:
     Transfer.objects.filter(pk=transfer.pk).update(attempts=F("attempts") + 1)
     run = PayoutRun.objects.select_related("agency").get(pk=transfer.run_id)
     try:
-        created = stripe_client().v1.transfers.create(
+        created = stripe_client(api_base=settings.STRIPE_CONNECT_API_BASE).v1.transfers.create(
             params={
                 "amount": amount_to_minor(amount=transfer.amount, currency=transfer.currency),
                 "currency": transfer.currency.lower(),

@@ -41,10 +41,12 @@ class RefundRefused(Exception):
     """The refund cannot be made; the message is safe to show staff."""
 
 
-def stripe_client() -> stripe.StripeClient:
+def stripe_client(*, api_base: str | None = None) -> stripe.StripeClient:
+    """The official client; ``api_base`` (else ``STRIPE_API_BASE``) points it at a local server."""
     kwargs = {}
-    if settings.STRIPE_API_BASE:
-        kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    api_base = api_base if api_base is not None else settings.STRIPE_API_BASE
+    if api_base:
+        kwargs["base_addresses"] = {"api": api_base}
     return stripe.StripeClient(settings.STRIPE_API_KEY, max_network_retries=0, **kwargs)
 
 

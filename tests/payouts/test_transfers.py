@@ -23,6 +23,7 @@ from payouts.models import (
     TransferStateChange,
 )
 from payouts.runs import PayoutRunError, payout_run_approve, payout_run_compute
+from payouts.stripe_stand_in import StripeConnectStandIn
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import (
     PAIN001_NS,
@@ -33,7 +34,6 @@ from payouts.transfers import (
 )
 
 from .factories import at, creator_make, earning_make
-from .stripe_connect_stub import StripeConnectStub
 
 D = Decimal
 NS = {"p": PAIN001_NS}
@@ -41,8 +41,8 @@ NS = {"p": PAIN001_NS}
 
 @pytest.fixture
 def stub(settings, tmp_path):
-    server = StripeConnectStub().start()
-    settings.STRIPE_API_BASE = server.url
+    server = StripeConnectStandIn().start()
+    settings.STRIPE_CONNECT_API_BASE = server.url
     settings.STRIPE_API_KEY = "sk_test_stub"
     settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
     yield server
@@ -216,7 +216,7 @@ def test_running_the_task_again_creates_no_second_stripe_transfer(stub):
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
     # The worker died after Stripe created the transfer and before our commit.
-    stripe_client().v1.transfers.create(
+    stripe_client(api_base=stub.url).v1.transfers.create(
         params={
             "amount": int(transfer.amount * 100),
             "currency": "cny",
@@ -351,7 +351,7 @@ def test_only_an_approved_run_is_sent_and_only_once(stub, admin_user):
 
 @pytest.mark.django_db
 def test_the_stub_speaks_stripes_errors_and_idempotency(stub):
-    client = stripe_client()
+    client = stripe_client(api_base=stub.url)
     params = {"amount": 100, "currency": "cny", "destination": "acct_x"}
     first = client.v1.transfers.create(params=params, options={"idempotency_key": "k1"})
     again = client.v1.transfers.create(params=params, options={"idempotency_key": "k1"})

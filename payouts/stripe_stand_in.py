@@ -1,5 +1,9 @@
 """A small local stand-in for Stripe's Connect transfers (localstripe has none).
 
+Used by the tests (in a thread on a free port) and by ``make demo``
+(``manage.py stripe_connect_stand_in``); never in production, where
+``STRIPE_CONNECT_API_BASE`` is empty and the official library talks to Stripe.
+
 Serves ``POST /v1/transfers`` and ``GET /v1/transfers/{id}`` in Stripe's wire format:
 form-encoded requests, JSON objects (``"object": "transfer"``), Stripe error bodies
 (``{"error": {"type", "message", "param"}}``) with 400/401/404/500, and idempotency: a
@@ -21,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 
-class StripeConnectStub:
-    def __init__(self) -> None:
+class StripeConnectStandIn:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.transfers: dict[str, dict] = {}
         self.idempotency: dict[str, tuple[dict, int, dict]] = {}
         self.requests: list[tuple[str, str, dict, str | None]] = []
@@ -66,7 +70,7 @@ class StripeConnectStub:
                 status, body = stub.handle_get(self.path)
                 self._send(status, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -78,7 +82,7 @@ class StripeConnectStub:
     def created(self) -> int:
         return len(self.transfers)
 
-    def start(self) -> StripeConnectStub:
+    def start(self) -> StripeConnectStandIn:
         self.thread.start()
         return self
 
