@@ -67,7 +67,8 @@ RUN_MOVES = {
     R.COMPUTED: {R.APPROVED, R.FAILED},
     R.APPROVED: {R.SENDING},
     R.SENDING: {R.COMPLETED, R.FAILED},
-    R.COMPLETED: set(),
+    # Held, failed or returned money re-sent after the run completed.
+    R.COMPLETED: {R.SENDING},
 }
 LINE_FIELDS = (
     "run_id",

@@ -202,6 +202,19 @@ def _paid(*, transfer: Transfer, actor=None) -> None:
     )
 
 
+def transfer_settle(*, transfer: Transfer, actor=None) -> Transfer:
+    """The rail confirmed a submitted transfer (a bank's status report): it is paid."""
+    with transaction.atomic():
+        locked = (
+            Transfer.objects.select_for_update(of=("self",))
+            .select_related("run")
+            .get(pk=transfer.pk)
+        )
+        _paid(transfer=locked, actor=actor)
+        _run_complete_if_done(run_id=locked.run_id)
+    return locked
+
+
 def transfer_fail(*, transfer: Transfer, reason: str, actor=None) -> Transfer:
     """A pending or submitted transfer failed: submitted money goes back to payable."""
     with transaction.atomic():
