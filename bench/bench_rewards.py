@@ -3,7 +3,8 @@
 Runs gunicorn (2 workers, commerce.wsgi) against a fresh PostgreSQL database
 ``commerce_bench_rewards`` on the server of ``DATABASE_URL`` (run it through
 ``scripts/with-postgres.sh``), posts signed batches from a few client threads and prints
-``rewards intake: N events/s (target 5000)``; exits non-zero below target.
+``rewards intake: N events/s (target 5000)``; exits non-zero below target. Each accepted
+event is an earning accrued on the ledger in the same request (checked after the run).
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ def database_prepare(env: dict) -> None:
         " country='CN') for u in users])\n"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+
+
+def accrued_count(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM payouts_entry WHERE kind = 'earning_accrued'"
+        ).fetchone()[0]
 
 
 def free_port() -> int:
@@ -191,6 +201,10 @@ def main() -> int:
     events = BATCHES * BATCH
     if totals != {"201": events}:
         print(f"rewards intake: unexpected per-event statuses {totals}", file=sys.stderr)
+        return 1
+    accrued = accrued_count(url)
+    if accrued != events + 4 * BATCH:  # the warm-up batches too
+        print(f"rewards intake: {accrued} accrual entries for {events} events", file=sys.stderr)
         return 1
     rate = events / elapsed
     print(

@@ -56,9 +56,12 @@ def database_seed(url: str, *, run_id: int) -> None:
         )
         conn.execute(
             "INSERT INTO agencies_creator (user_id, handle, display_name, country,"
-            " tax_residency, residency_basis, id_document_type, id_number, verification_state)"
+            " tax_residency, residency_basis, id_document_type, id_number, verification_state,"
+            " legal_name, payout_bank_name, payout_account_name, payout_account_number,"
+            " payout_bank_code)"
             " SELECT id, username, 'Creator ' || id, 'CN', 'resident', 'domicile',"
-            " '居民身份证', '1101051990' || lpad(id::text, 8, '0'), 'verified'"
+            " '居民身份证', '1101051990' || lpad(id::text, 8, '0'), 'verified',"
+            " '创作者' || id, '', '', '', ''"
             " FROM auth_user WHERE username LIKE 'bench-%%'"
         )
         conn.execute(

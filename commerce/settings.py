@@ -332,3 +332,5 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
     "task": "payouts.tasks.payout_transfers_requeue",
     "schedule": 300.0,
 }
+# Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")

@@ -8,7 +8,7 @@ from django.views.static import serve
 
 from catalog.views import NoteListView
 from commerce.partner.views import currency_switch
-from payouts import views_finance, views_portal
+from payouts import views_bank_returns, views_finance, views_portal
 from payouts.views_merchant import MerchantCommissionView
 
 urlpatterns = [
@@ -38,6 +38,11 @@ urlpatterns = [
         name="agency-portal-statement-pdf",
     ),
     path("finance/tax-exports/", views_finance.tax_exports, name="finance-tax-exports"),
+    path(
+        "finance/bank-returns/",
+        views_bank_returns.bank_return_upload,
+        name="finance-bank-returns",
+    ),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -162,22 +162,46 @@ class EntryAdmin(ReadOnlyAdmin):
 
 # --- Transfers ---------------------------------------------------------------------------------
 
+from django.contrib.admin import helpers  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+
 from .models import PayoutBatch, Transfer, TransferStateChange  # noqa: E402
-from .transfers import TransferError, payout_batch_settle, payout_run_send  # noqa: E402
+from .transfers import (  # noqa: E402
+    TransferError,
+    payout_batch_settle,
+    payout_run_send,
+    transfer_resend,
+    transfer_return,
+)
 
 
-@admin.action(description=_("Send selected approved payout runs"))
+@admin.action(description=_("Send approved runs"))
 def payout_runs_send(modeladmin, request, queryset):
     for run in queryset:
         try:
             payout_run_send(run=run, user=request.user)
-        except PayoutRunError as exc:
+        except (PayoutRunError, TransferError) as exc:
             modeladmin.message_user(request, f"{run}: {exc}", messages.ERROR)
         else:
             modeladmin.message_user(request, _("Sending %(run)s.") % {"run": run}, messages.SUCCESS)
 
 
 PayoutRunAdmin.actions = [*PayoutRunAdmin.actions, payout_runs_send]
+
+
+class PayoutBatchInline(admin.TabularInline):
+    model = PayoutBatch
+    fields = ("reference", "state", "written_at", "settled_at", "settled_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+    show_change_link = True
+
+
+PayoutRunAdmin.inlines = [*PayoutRunAdmin.inlines, PayoutBatchInline]
 
 
 class TransferStateChangeInline(admin.TabularInline):
@@ -189,14 +213,102 @@ class TransferStateChangeInline(admin.TabularInline):
     max_num = 0
 
 
+def _transfer_link(transfer):
+    if transfer is None:
+        return "-"
+    url = reverse("admin:payouts_transfer_change", args=[transfer.pk])
+    return format_html('<a href="{}">{}</a>', url, transfer)
+
+
 @admin.register(Transfer)
 class TransferAdmin(ReadOnlyAdmin):
-    list_display = ("id", "run", "agency", "creator", "amount", "currency", "rail", "state")
+    list_display = (
+        "id",
+        "run",
+        "agency",
+        "creator",
+        "amount",
+        "currency",
+        "rail",
+        "state",
+        "replaces",
+    )
     list_filter = ("state", "rail", "currency")
     search_fields = ("external_reference", "agency__code", "creator__handle")
-    readonly_fields = ("reason", "external_reference")
-    list_select_related = ("run", "run__agency", "agency", "creator")
+    fields = (
+        "run",
+        "agency",
+        "creator",
+        "amount",
+        "currency",
+        "rail",
+        "destination",
+        "batch",
+        "state",
+        "reason",
+        "attempts",
+        "external_reference",
+        "replaces_link",
+        "replaced_by_link",
+        "created_at",
+        "submitted_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+    list_select_related = ("run", "run__agency", "agency", "creator", "replaces")
     inlines = [TransferStateChangeInline]
+    actions = ["resend", "mark_returned"]
+
+    @admin.display(description=_("re-send of"))
+    def replaces_link(self, obj):
+        return _transfer_link(obj.replaces)
+
+    @admin.display(description=_("re-sent as"))
+    def replaced_by_link(self, obj):
+        return _transfer_link(Transfer.objects.filter(replaces=obj).first())
+
+    @admin.action(description=_("Re-send held, failed or returned transfers"))
+    def resend(self, request, queryset):
+        for transfer in queryset.order_by("pk"):
+            try:
+                new = transfer_resend(transfer=transfer, user=request.user)
+            except TransferError as exc:
+                self.message_user(request, f"{transfer}: {exc}", messages.ERROR)
+            else:
+                level = messages.WARNING if new.state == Transfer.State.HELD else messages.SUCCESS
+                self.message_user(
+                    request,
+                    _("Transfer %(old)s re-sent as transfer %(new)s (%(state)s).")
+                    % {"old": transfer.pk, "new": new.pk, "state": new.get_state_display()},
+                    level,
+                )
+
+    @admin.action(description=_("Mark paid transfers returned (asks for the reason)"))
+    def mark_returned(self, request, queryset):
+        """A paid transfer the bank or Stripe sent back: first a page asking for the reason."""
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Mark transfers returned"),
+                "transfers": queryset.select_related("agency", "creator"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "payouts/admin/transfer_mark_returned.html", context)
+        reason = request.POST.get("reason", "").strip()
+        for transfer in queryset.order_by("pk"):
+            try:
+                transfer_return(transfer=transfer, reason=reason, actor=request.user)
+            except TransferError as exc:
+                self.message_user(request, f"{transfer}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Transfer %(id)s marked returned; its money is payable again.")
+                    % {"id": transfer.pk},
+                    messages.SUCCESS,
+                )
+        return None
 
 
 @admin.register(PayoutBatch)

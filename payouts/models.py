@@ -575,3 +575,84 @@ class TransferStateChange(StateChange):
     class Meta(StateChange.Meta):
         verbose_name = _("transfer state change")
         verbose_name_plural = _("transfer state changes")
+
+
+# --- Bank return files and Stripe Connect events (payouts.bank_returns, payouts.webhooks) ---
+
+
+class BankReturnImport(models.Model):
+    """One imported bank status report (pain.002), kept with its outcome; a file imports once."""
+
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    message = models.CharField(_("message"), max_length=32)
+    message_id = models.CharField(_("report message id"), max_length=35, blank=True)
+    batch = models.ForeignKey(
+        PayoutBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_imports",
+        verbose_name=_("bank payment batch"),
+    )
+    content = models.TextField(_("file content"))
+    summary = models.JSONField(_("summary"), default=dict)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("bank return import")
+        verbose_name_plural = _("bank return imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.message}, {self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class ConnectWebhookEvent(models.Model):
+    """Every Stripe Connect webhook delivery, stored before it is acted on (DESIGN.md §7)."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("received")
+        REJECTED = "rejected", _("rejected (signature)")
+        PROCESSED = "processed", _("processed")
+        IGNORED = "ignored", _("ignored")
+        REVIEW = "review", _("needs review")
+
+    # NULL for deliveries whose signature failed: they have no trusted id.
+    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
+    type = models.CharField(_("type"), max_length=100, blank=True)
+    body = models.TextField(_("raw body"))
+    verified = models.BooleanField(_("signature verified"), default=False)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
+    )
+    stripe_transfer_id = models.CharField(
+        _("Stripe transfer"), max_length=255, blank=True, db_index=True
+    )
+    transfer = models.ForeignKey(
+        Transfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="connect_events",
+        verbose_name=_("transfer"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("Stripe Connect webhook event")
+        verbose_name_plural = _("Stripe Connect webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id or '-'} {self.type} {self.state}"

@@ -14,8 +14,9 @@ Decisions:
 - FX: everything is paid in CNY. Other currencies are converted with the stored rate of
   kind ``customs`` (``PAYOUT_RATE_KIND``: the officially published rate, not a shop's
   display rate) in force on the last day of the period, rounded to 10 places half-up; the
-  creator's sum in each currency is converted and rounded to the fen half-up, then added.
-  A currency without a rate refuses the run before anything is written.
+  creator's sum in each currency (all contract kinds together) is converted and rounded
+  to the fen half-up, then added. A currency without a rate refuses the run before
+  anything is written.
 - Agency share: ``gross * Agency.share`` rounded to the fen half-up; none for personal
   accounts. The creator's income (``PayoutLine.income``) is gross less that share.
 - Regime, from the contract kind recorded on the earnings (employment wins when a month
@@ -27,6 +28,12 @@ Decisions:
   year and regime (runs computed or later, in period order) as payments, then this
   period's income; this line's figures are the last result. No special deductions or
   elections are known yet, so none are passed.
+- Ledger: one entry per line, ``payout-line:<run>:<creator>`` (shape in payouts.ledger).
+  The earnings were accrued to ``creator_earned`` in their own currency when they became
+  available; the line debits it with the creator's sum per currency (clearing it for the
+  run's earnings), bridges each other currency to CNY through ``fx_conversion`` at the
+  line's converted amount, and credits agency share, tax and net in CNY. Creators left out
+  post nothing: their earnings stay available and accrued.
 """
 
 from __future__ import annotations
@@ -280,22 +287,27 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
             "creator_id", "creator__tax_residency", "currency", "contract_kind", "total", "n"
         )
     )
+    # creator -> [residency, {currency: sum}, earnings count, contract kinds, gross, {cur: CNY}]
     per_creator: dict[int, list] = {}
     for creator_id, residency, currency, kind, total, n in groups.iterator(chunk_size=BATCH):
         acc = per_creator.get(creator_id)
         if acc is None:
-            acc = per_creator[creator_id] = [residency, Decimal(0), 0, set(), {}]
-        if currency == PAYOUT_CURRENCY:
-            acc[1] += total
-        else:
-            rate = rates.get(currency)
-            if rate is None:  # arrived after the pre-check
-                raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
-            acc[1] += quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
-            acc[4][currency] = str(rate)
+            acc = per_creator[creator_id] = [residency, {}, 0, set(), Decimal(0), {}]
+        acc[1][currency] = acc[1].get(currency, Decimal(0)) + total
         acc[2] += n
         acc[3].add(kind)
-    left_out = [cid for cid, acc in per_creator.items() if acc[1] <= 0]
+    for acc in per_creator.values():
+        for currency, total in acc[1].items():
+            if currency == PAYOUT_CURRENCY:
+                converted = total
+            else:
+                rate = rates.get(currency)
+                if rate is None:  # arrived after the pre-check
+                    raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
+                converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
+            acc[4] += converted
+            acc[5][currency] = converted
+    left_out = [cid for cid, acc in per_creator.items() if acc[4] <= 0]
     if left_out:
         for start in range(0, len(left_out), BATCH):
             mine.filter(creator_id__in=left_out[start : start + BATCH]).update(
@@ -324,7 +336,8 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
     for start in range(0, len(creator_ids), BATCH):
         lines, entries = [], []
         for creator_id in creator_ids[start : start + BATCH]:
-            residency, gross, count, kinds, fx = per_creator[creator_id]
+            residency, sums, count, kinds, gross, converted = per_creator[creator_id]
+            fx = {c: str(rates[c]) for c in sorted(sums) if c != PAYOUT_CURRENCY}
             kind = Contract.Kind.EMPLOYMENT if Contract.Kind.EMPLOYMENT in kinds else "service"
             regime = regime_for(contract_kind=kind, residency=residency, personal=personal)
             agency_share = quantize_money(gross * share, PAYOUT_CURRENCY, ROUND_HALF_UP)
@@ -359,7 +372,17 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
                     result.as_dict(),
                 )
             )
-            legs = [Leg("platform_revenue", gross, PAYOUT_CURRENCY)]
+            legs = []
+            for currency in sorted(sums):  # clear the accrual, in the earnings' currencies
+                total = sums[currency]
+                if total:
+                    legs.append(Leg("creator_earned", total, currency, creator_id=creator_id))
+                if currency == PAYOUT_CURRENCY:
+                    continue
+                if total:
+                    legs.append(Leg("fx_conversion", -total, currency))
+                if converted[currency]:
+                    legs.append(Leg("fx_conversion", converted[currency], PAYOUT_CURRENCY))
             if agency_share:
                 legs.append(
                     Leg("agency_payable", -agency_share, PAYOUT_CURRENCY, agency_id=run.agency_id)

@@ -3,6 +3,11 @@
 Every write here is idempotent on the earning's ``source_ref``. Earnings are never
 edited: state moves go through ``earnings_state_move`` (which records each move) and
 corrections are new reversing rows pointing at the earning they correct.
+
+Ledger: an earning is accrued (``earning:<id>:accrued``, payouts.ledger) in the same
+transaction in which it becomes available: gifts and tips at intake, commission when its
+return window has passed, a reversing earning written available. An available earning
+reversed posts the mirror (``earning:<id>:reversed``); pending earnings post nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from agencies.models import Creator
 from agencies.selectors import PERSONAL, contracts_by_creator, creator_eligibility
 from tax.money import quantize_money
 
+from .ledger import ledger_earnings_post
 from .models import CategoryCommissionRate, Earning, EarningIntake, EarningStateChange
 from .validation import COIN, RewardEvent
 
@@ -55,7 +61,11 @@ def earnings_state_move(
     now: datetime | None = None,
 ) -> list[int]:
     """Move earnings to ``to_state`` where the state machine allows it; returns the ids
-    moved. Each move is recorded; rows locked by another transaction are skipped."""
+    moved. Each move is recorded; rows locked by another transaction are skipped.
+
+    The ledger follows in the same transaction: earnings made available are accrued, and
+    accrued earnings reversed post the mirror (a pending one reversed was never accrued).
+    """
     now = now or timezone.now()
     allowed_from = [state for state, targets in STATE_MOVES.items() if to_state in targets]
     with transaction.atomic():
@@ -82,6 +92,9 @@ def earnings_state_move(
                 for pk, state in rows
             ]
         )
+        if to_state in (S.AVAILABLE, S.REVERSED):
+            step = "accrued" if to_state == S.AVAILABLE else "reversed"
+            ledger_earnings_post(earnings=Earning.objects.filter(id__in=ids), step=step, now=now)
     return ids
 
 
@@ -294,6 +307,13 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             )
         to_write = [planned[r] for r in refs if r in planned and stored[r][3] == delivery]
         written = _insert_new(Earning, to_write, returning=("source_ref", "id"))
+        # Accrue what this delivery wrote (every intake earning is available), set-wise.
+        if written is None:
+            new = Earning.objects.filter(source_ref__in=[row["source_ref"] for row in to_write])
+        else:
+            new = Earning.objects.filter(id__in=[row[1] for row in written])
+        if to_write and (written is None or written):
+            ledger_earnings_post(earnings=new, step="accrued", now=now)
         earnings: dict[str, dict] = {}
         if written:
             ids = dict(written)
@@ -447,10 +467,10 @@ def commission_reverse_for_refund(
 ) -> list[Earning]:
     """Reverse the refunded share of an order's commission (idempotent per refund).
 
-    Unpaid commission (pending or available) refunded in full is moved to ``reversed``;
-    a partial refund writes a negative earning in the original's state. Commission
-    already in a payout run or paid is corrected by a negative earning, available at once,
-    so the next run recovers it.
+    Unpaid commission (pending or available) refunded in full is moved to ``reversed``
+    (an available one's accrual is undone); a partial refund writes a negative earning in
+    the original's state. Commission already in a payout run or paid is corrected by a
+    negative earning, available (and accrued) at once, so the next run recovers it.
     """
     now = now or timezone.now()
     written = []
@@ -510,5 +530,9 @@ def commission_reverse_for_refund(
                 )
             )
             if reversal is not None:
+                if reversal.state == S.AVAILABLE:  # pending ones accrue when released
+                    ledger_earnings_post(
+                        earnings=Earning.objects.filter(pk=reversal.pk), step="accrued", now=now
+                    )
                 written.append(reversal)
     return written

@@ -12,7 +12,13 @@ parameters answers 400 ``idempotency_error``, as Stripe does (stripe-python rais
 ``IdempotencyError`` for it; Stripe's 409 for a concurrent request is not modelled).
 A destination ``acct_fail`` is refused (400) and ``fail_next`` answers 500 that many
 times (a rail to retry). Runs in a thread on a free port; ``created`` counts the
-transfers really created.
+transfers really created, ``created_per_destination`` per connected account, and
+``posts_per_key`` the POSTs seen per idempotency key (a retry reuses its key).
+
+``delay`` (seconds) holds every POST's answer back after the request has been acted on
+(the transfer created, or the replay looked up), outside the lock: a crash test kills
+the worker while it waits, as if it died after Stripe made the transfer and before our
+side heard of it. Zero (the default) answers at once.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import itertools
 import json
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -31,6 +38,7 @@ class StripeConnectStandIn:
         self.idempotency: dict[str, tuple[dict, int, dict]] = {}
         self.requests: list[tuple[str, str, dict, str | None]] = []
         self.fail_next = 0
+        self.delay = 0.0
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
         stub = self
@@ -62,6 +70,8 @@ class StripeConnectStandIn:
                 params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
                 key = self.headers.get("Idempotency-Key")
                 status, body = stub.handle_post(self.path, params, key)
+                if stub.delay:
+                    time.sleep(stub.delay)
                 self._send(status, body)
 
             def do_GET(self):
@@ -81,6 +91,16 @@ class StripeConnectStandIn:
     @property
     def created(self) -> int:
         return len(self.transfers)
+
+    @property
+    def created_per_destination(self) -> Counter:
+        with self.lock:
+            return Counter(body["destination"] for body in self.transfers.values())
+
+    @property
+    def posts_per_key(self) -> Counter:
+        with self.lock:
+            return Counter(key for method, _path, _p, key in self.requests if method == "POST")
 
     def start(self) -> StripeConnectStandIn:
         self.thread.start()

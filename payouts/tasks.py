@@ -18,6 +18,11 @@ def payout_runs_monthly(period: str | None = None) -> list[int]:
     return payout_runs_compute_for_period(period=period)
 
 
+def retry_countdown(retries: int) -> int:
+    """Seconds before retry number ``retries + 1``: 1, 2, 4, ... up to 10 minutes."""
+    return min(2**retries, 600)
+
+
 @shared_task(
     bind=True,
     acks_late=True,
@@ -27,15 +32,18 @@ def payout_runs_monthly(period: str | None = None) -> list[int]:
 def payout_transfer_submit(self, transfer_id: int) -> str:
     """Submit one transfer through its rail (idempotent: a sent transfer is left alone).
 
-    A rail that cannot be reached is retried with exponential backoff (1 s, 2 s, 4 s, ...
-    up to 10 min); each retry reuses the transfer's idempotency key.
+    A rail that cannot be reached is retried with exponential backoff (``retry_countdown``);
+    each retry reuses the transfer's idempotency key. Once ``max_retries`` are used up the
+    transfer is failed with the reason, so it never stays pending and the run completes.
     """
-    from .transfers import TransferRetry, transfer_submit
+    from .transfers import TransferRetry, transfer_retries_exhausted, transfer_submit
 
     try:
         return transfer_submit(transfer_id=transfer_id)
     except TransferRetry as exc:
-        raise self.retry(exc=exc, countdown=min(2**self.request.retries, 600)) from exc
+        if self.max_retries is not None and self.request.retries >= self.max_retries:
+            return transfer_retries_exhausted(transfer_id=transfer_id, error=str(exc))
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True, name="payouts.tasks.payout_transfers_requeue")

@@ -4,22 +4,31 @@ Decisions:
 
 - Payee: an agency run pays one transfer to the agency (the sum over its lines of agency
   share + net: the agency pays its creators; tax stays with the platform, which remits
-  it); a personal run pays one transfer per creator with a positive net.
+  it); a personal run pays one transfer per creator with a positive net, by ``bank_file``
+  to the creator's own account (``Creator.payout_*``: holder name, else legal name, else
+  display name; bank code BIC or CNAPS).
 - ``payout_run_send`` moves an approved run to ``sending`` and writes every transfer
   (``pending``, one state-change row each) in one transaction before any call; after
   commit one Celery task per open transfer submits it (``payouts.tasks``). A payee with
-  no rail or no account details gets a ``held`` transfer with the reason (creators have
-  no account details on file yet, so personal transfers are held); the rest proceed.
+  no rail or no account details (an agency without its Stripe account id or bank account
+  number, a creator without a payout account number) gets a ``held`` transfer with the
+  reason; the rest proceed.
 - ``stripe_connect``: ``POST /v1/transfers`` (amount in minor units, destination = the
   agency's connected account, ``transfer_group`` = the run's reference) with the
   idempotency key ``payout-transfer-<id>``; a retry (network error, 429, 5xx) reuses it.
   A created Stripe transfer is in the connected account's balance: the transfer goes
   ``submitted`` then ``paid`` at once. A 4xx refusal fails it (from pending: the money
-  never left the payable accounts, so no entry is needed; the reason is recorded).
+  never left the payable accounts, so no entry is needed; the reason is recorded). When
+  the task has used up its retries (``max_retries``) the transfer is failed with the
+  reason ("Stripe unreachable after N attempts: ..."), so no transfer stays pending for
+  ever and the run completes; the money can then be re-sent.
 - ``bank_file``: the run's bank-file transfers form one ``PayoutBatch``: an ISO 20022
-  pain.001.001.03 XML and a CSV under ``PAYOUT_BANK_FILE_DIR``; writing the files makes
-  the transfers ``submitted``; ``payout_batch_settle`` (finance, admin action) makes them
-  ``paid``. Importing the bank's return file is not done yet.
+  pain.001.001.03 XML (validated against the official XSD before it is written,
+  ``payouts.iso20022``) and a CSV under ``PAYOUT_BANK_FILE_DIR``; writing the files makes
+  the transfers ``submitted``; ``payout_batch_settle`` (finance, admin action) or the
+  bank's pain.002 status report (``payouts.bank_returns``, per transfer through
+  ``transfer_settle`` / ``transfer_fail``) makes them ``paid`` or ``failed``; a camt.054
+  return, or a Stripe reversal (``payouts.webhooks``), ``returned``.
 - Ledger (CNY, references ``transfer:<id>:<step>``, unique): submitted = Dr creator /
   agency payable, Cr cash_in_transit; paid = Dr cash_in_transit, Cr bank; failed after
   submission = Dr cash_in_transit, Cr payable; returned after payment = Dr bank, Cr
@@ -28,10 +37,24 @@ Decisions:
 - Earnings: ``in_run → paid`` when their transfer is paid; a returned transfer moves them
   back ``paid → in_run``. They do not go back to ``available``: their income was taxed
   and accrued in this run's lines, and a new run would tax and accrue it again. The owed
-  money stays in the payable accounts until it is sent again (re-sending is left for
-  later).
+  money stays in the payable accounts until it is re-sent.
+- Re-sending (``transfer_resend``): a held, failed or returned transfer is replaced by a
+  NEW transfer (``replaces`` = the old one, so a new idempotency key from its own id) of
+  the same amount to the same payee, routed with the payee's current rail and account
+  details (held again, with the reason, when they are still missing). A bank-file re-send
+  goes into a batch of its own (a new file; the run's first file was already handed to
+  the bank). A completed run goes back to ``sending`` (recorded) and completes again when
+  the new transfer is done; a re-send held again leaves it completed. The old transfer's
+  money is already payable again (held: never left; failed and returned: put back), so
+  the new one posts like any transfer and the bank is credited once net. One re-send per
+  transfer: the old row is locked, a replaced transfer is refused, and the database
+  allows one live (pending, submitted, paid) transfer per run and payee.
 - The run becomes ``completed`` once no transfer is pending or submitted (held, failed
-  and returned transfers are finished for the run, with their reasons).
+  and returned transfers are finished for the run, with their reasons); its completion
+  reason counts transfers by state, replaced ones as "re-sent".
+- Operators: the admin sends approved runs, re-sends transfers and marks paid ones
+  returned (with a reason); ``manage.py payout_run ... --send`` sends an approved run and
+  ``--resume`` queues its pending transfers again (``payout_transfers_requeue``).
 """
 
 from __future__ import annotations
@@ -49,14 +72,15 @@ from pathlib import Path
 
 import stripe
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Creator
 from commerce.checkout.payments import amount_to_minor, stripe_client
 
+from .iso20022 import PAIN001, xml_validate
 from .ledger import Leg, ledger_entry_post
 from .models import (
     Earning,
@@ -74,6 +98,7 @@ logger = logging.getLogger(__name__)
 T = Transfer.State
 R = PayoutRun.State
 OPEN_STATES = (T.PENDING, T.SUBMITTED)
+RESENDABLE_STATES = (T.HELD, T.FAILED, T.RETURNED)
 TRANSFER_MOVES = {
     T.PENDING: {T.HELD, T.SUBMITTED, T.FAILED},
     T.SUBMITTED: {T.PAID, T.FAILED},
@@ -260,7 +285,11 @@ def _run_complete_if_done(*, run_id: int) -> None:
     run = PayoutRun.objects.select_for_update().get(pk=run_id)
     if run.state != R.SENDING or run.transfers.filter(state__in=OPEN_STATES).exists():
         return
-    counts = Counter(run.transfers.values_list("state", flat=True))
+    # A replaced transfer's outcome is superseded by its re-send's: count it apart.
+    counts = Counter(
+        "re-sent" if replaced else state
+        for state, replaced in run.transfers.values_list("state", "replaced_by")
+    )
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     _run_move(run=run, to_state=R.COMPLETED, reason=summary or "no transfers")
 
@@ -280,6 +309,35 @@ def _agency_route(agency: Agency) -> tuple[str, str, str]:
             return rail, "", _("The agency has no bank account number.")
         return rail, agency.bank_account_number, ""
     return "", "", _("The agency has no payout rail.")
+
+
+def _creator_route(creator: Creator) -> tuple[str, str, str]:
+    """(rail, destination, held reason) for a creator paid to a personal account.
+
+    Personal accounts are Chinese bank accounts (or IBANs) paid by bank file: Stripe
+    Connect does not serve mainland China, and a creator has no connected account.
+    """
+    rail = Agency.Rail.BANK_FILE
+    number = creator.payout_account_number.replace(" ", "")
+    if not number:
+        return rail, "", _("The creator has no personal payout account number on file.")
+    return rail, number, ""
+
+
+def _route(transfer: Transfer) -> tuple[str, str, str]:
+    """The payee's route from its current details (``transfer.agency`` / ``.creator``)."""
+    if transfer.agency_id:
+        return _agency_route(transfer.agency)
+    return _creator_route(transfer.creator)
+
+
+def _batch_create(*, run: PayoutRun, reference: str) -> PayoutBatch:
+    # The pain.001 MsgId and PmtInfId are Max35Text, and the model column is 35 wide.
+    if len(reference) > 35:
+        raise TransferError(
+            _("Batch reference %(ref)s is longer than 35 characters.") % {"ref": reference}
+        )
+    return PayoutBatch.objects.create(run=run, reference=reference)
 
 
 def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
@@ -322,20 +380,25 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
                     )
                 )
         else:
-            held = _("The creator has no personal payout account on file.")
-            for creator_id, net in locked.lines.filter(net__gt=0).values_list("creator_id", "net"):
+            nets = dict(locked.lines.filter(net__gt=0).values_list("creator_id", "net"))
+            creators = Creator.objects.in_bulk(list(nets))
+            for creator_id, net in sorted(nets.items()):
+                rail, destination, held = _creator_route(creators[creator_id])
                 rows.append(
                     (
                         Transfer(
-                            run=locked, creator_id=creator_id, amount=net, currency=locked.currency
+                            run=locked,
+                            creator_id=creator_id,
+                            amount=net,
+                            currency=locked.currency,
+                            rail=rail,
+                            destination=destination,
                         ),
                         held,
                     )
                 )
         if any(not held and t.rail == Agency.Rail.BANK_FILE for t, held in rows):
-            batch = PayoutBatch.objects.create(
-                run=locked, reference=f"PB{locked.pk}-{locked.period}"
-            )
+            batch = _batch_create(run=locked, reference=f"PB{locked.pk}-{locked.period}")
             for t, held in rows:
                 if not held and t.rail == Agency.Rail.BANK_FILE:
                     t.batch = batch
@@ -357,22 +420,139 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
     return locked
 
 
-def payout_transfers_requeue(*, older_than: timedelta = timedelta(minutes=5), now=None) -> int:
+def transfer_resend(*, transfer: Transfer, user=None) -> Transfer:
+    """Send the money of a held, failed or returned transfer again: returns the new transfer.
+
+    The new transfer replaces the old one (``replaces``), pays the same amount to the same
+    payee through the payee's current rail and account details (held again, with the
+    reason, when they are still missing), and is queued after commit. A bank-file re-send
+    gets a batch (and files) of its own. A completed run goes back to ``sending``.
+    ``TransferError`` for a transfer that is pending, submitted, paid or already re-sent,
+    or whose run is not sending or completed; nothing is written then.
+    """
+    from .tasks import payout_transfer_submit
+
+    try:
+        with transaction.atomic():
+            # The old row's lock serialises concurrent re-sends of it: the second one
+            # waits here, then finds it replaced.
+            old = (
+                Transfer.objects.select_for_update(of=("self",))
+                .select_related("agency", "creator")
+                .get(pk=transfer.pk)
+            )
+            if old.state not in RESENDABLE_STATES:
+                raise TransferError(
+                    _(
+                        "Only a held, failed or returned transfer can be re-sent; "
+                        "transfer %(id)s is %(state)s."
+                    )
+                    % {"id": old.pk, "state": old.state}
+                )
+            replaced_by = Transfer.objects.filter(replaces=old).values_list("pk", flat=True)
+            if replaced_by:
+                raise TransferError(
+                    _("Transfer %(id)s was already re-sent as transfer %(new)s.")
+                    % {"id": old.pk, "new": replaced_by[0]}
+                )
+            run = PayoutRun.objects.select_for_update().get(pk=old.run_id)
+            if run.state not in (R.SENDING, R.COMPLETED):
+                raise TransferError(
+                    _("Transfers of a %(state)s payout run cannot be re-sent.")
+                    % {"state": run.state}
+                )
+            rail, destination, held = _route(old)
+            new = Transfer.objects.create(
+                run=run,
+                agency_id=old.agency_id,
+                creator_id=old.creator_id,
+                amount=old.amount,
+                currency=old.currency,
+                rail=rail,
+                destination=destination,
+                replaces=old,
+            )
+            TransferStateChange.objects.create(
+                transfer=new,
+                from_state="",
+                to_state=T.PENDING,
+                at=timezone.now(),
+                actor=user,
+                reason=f"re-send of transfer {old.pk} ({old.state})",
+            )
+            if held:
+                _transfer_move(transfer=new, to_state=T.HELD, reason=held, actor=user)
+                return new
+            if rail == Agency.Rail.BANK_FILE:
+                # The run's first file went to the bank already: the re-send gets its own.
+                new.batch = _batch_create(run=run, reference=f"PB{run.pk}-{run.period}-R{new.pk}")
+                new.save(update_fields=["batch"])
+            if run.state == R.COMPLETED:
+                _run_move(
+                    run=run,
+                    to_state=R.SENDING,
+                    reason=f"re-sending transfer {old.pk} as transfer {new.pk}",
+                    actor=user,
+                )
+            transaction.on_commit(lambda: payout_transfer_submit.delay(new.pk))
+    except IntegrityError as exc:
+        # The partial unique constraint: another live transfer of this run to this payee.
+        raise TransferError(
+            _(
+                "Transfer %(id)s cannot be re-sent: its payee already has a live "
+                "transfer in this run."
+            )
+            % {"id": transfer.pk}
+        ) from exc
+    return new
+
+
+def transfer_retries_exhausted(*, transfer_id: int, error: str) -> str:
+    """The rail stayed unreachable through every retry: fail the transfer, with the reason.
+
+    The money stays payable (a pending transfer posted nothing) and can be re-sent; the
+    run completes if nothing else is open. Returns the transfer's state.
+    """
+    transfer = Transfer.objects.filter(pk=transfer_id).first()
+    if transfer is None:
+        return "missing"
+    if transfer.state != T.PENDING:
+        return transfer.state
+    attempts = transfer.attempts
+    reason = _("Stripe unreachable after %(attempts)s attempts: %(error)s") % {
+        "attempts": attempts,
+        "error": error,
+    }
+    try:
+        transfer_fail(transfer=transfer, reason=reason[:2000])
+    except TransferError:
+        pass  # moved on meanwhile (a late success by another worker): leave it
+    transfer.refresh_from_db()
+    return transfer.state
+
+
+def payout_transfers_requeue(
+    *,
+    older_than: timedelta = timedelta(minutes=5),
+    now=None,
+    run: PayoutRun | None = None,
+) -> int:
     """Queue again every pending transfer written more than ``older_than`` ago.
 
     A worker killed between taking a task and finishing it (or a task lost with its broker)
     leaves the transfer ``pending``; submitting is idempotent (the rail sees the same
     idempotency key, a written batch is not written again), so queueing it again is safe.
-    Returns how many tasks were queued.
+    ``run`` limits it to that run's transfers. Returns how many tasks were queued.
     """
     from .tasks import payout_transfer_submit
 
     now = now or timezone.now()
-    ids = list(
-        Transfer.objects.filter(
-            state=T.PENDING, run__state=R.SENDING, created_at__lte=now - older_than
-        ).values_list("id", flat=True)
+    pending = Transfer.objects.filter(
+        state=T.PENDING, run__state=R.SENDING, created_at__lte=now - older_than
     )
+    if run is not None:
+        pending = pending.filter(run_id=run.pk)
+    ids = list(pending.values_list("id", flat=True))
     for pk in ids:
         payout_transfer_submit.delay(pk)
     return len(ids)
@@ -471,16 +651,26 @@ def pain001_build(*, batch: PayoutBatch, transfers: list[Transfer], now) -> byte
     _ns_account(sub(info, "DbtrAcct"), settings.PAYOUT_DEBTOR_ACCOUNT, q)
     _ns_agent(sub(info, "DbtrAgt"), settings.PAYOUT_DEBTOR_BANK_CODE, q)
     for t in transfers:
-        payee = t.agency
+        name, bank_code = _payee_bank(t)
         tx = sub(info, "CdtTrfTxInf")
         sub(sub(tx, "PmtId"), "EndToEndId", t.idempotency_key[:35])
         sub(sub(tx, "Amt"), "InstdAmt", f"{t.amount:.2f}", Ccy=t.currency)
-        _ns_agent(sub(tx, "CdtrAgt"), payee.bank_code, q)
-        sub(sub(tx, "Cdtr"), "Nm", (payee.bank_account_name or payee.legal_name)[:140])
+        _ns_agent(sub(tx, "CdtrAgt"), bank_code, q)
+        sub(sub(tx, "Cdtr"), "Nm", name[:140])
         _ns_account(sub(tx, "CdtrAcct"), t.destination, q)
         sub(sub(tx, "RmtInf"), "Ustrd", f"{batch.reference} {run_reference(t.run)}"[:140])
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _payee_bank(t: Transfer) -> tuple[str, str]:
+    """(account holder's name, bank code) of the transfer's payee, an agency or a creator."""
+    if t.agency_id:
+        agency = t.agency
+        return agency.bank_account_name or agency.legal_name, agency.bank_code
+    creator = t.creator
+    name = creator.payout_account_name or creator.legal_name or creator.display_name
+    return name, creator.payout_bank_code
 
 
 def _ns_account(parent: ET.Element, number: str, q: str) -> None:
@@ -520,8 +710,8 @@ def _csv_build(*, batch: PayoutBatch, transfers: list[Transfer]) -> bytes:
         ["end_to_end_id", "payee", "account", "bank_code", "amount", "currency", "reference"]
     )
     for t in transfers:
-        name = t.agency.bank_account_name or t.agency.legal_name
-        row = [t.idempotency_key, name, t.destination, t.agency.bank_code]
+        name, bank_code = _payee_bank(t)
+        row = [t.idempotency_key, name, t.destination, bank_code]
         row += [f"{t.amount:.2f}", t.currency, batch.reference]
         # Spreadsheet formula injection: a cell starting with = + - @ is quoted as text.
         writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
@@ -541,7 +731,9 @@ def _batch_write(*, batch_id: int) -> None:
         directory = Path(settings.PAYOUT_BANK_FILE_DIR)
         xml_path = directory / f"{batch.reference}.xml"
         csv_path = directory / f"{batch.reference}.csv"
-        _write_atomic(xml_path, pain001_build(batch=batch, transfers=transfers, now=now))
+        xml = pain001_build(batch=batch, transfers=transfers, now=now)
+        xml_validate(message=PAIN001, data=xml)  # invalid: raises, nothing is written
+        _write_atomic(xml_path, xml)
         _write_atomic(csv_path, _csv_build(batch=batch, transfers=transfers))
         for t in transfers:
             _submitted(transfer=t, external_reference=f"{batch.reference}/{t.idempotency_key}")

@@ -1,8 +1,10 @@
 """Finance downloads of tax exports (/finance/tax-exports/).
 
 Allowed: superusers, and active staff users with the ``payouts.view_payoutline``
-permission. CSV streams row by row; XLSX is written (write-only) to a temporary file that
-is then streamed.
+permission; anyone else logged in gets 403, anonymous users the login page. CSV streams
+row by row; XLSX is written (write-only) to an anonymous temporary file that is then
+streamed. A request the export refuses (no computed run, unknown agency, creators without
+a legal name or ID: see ``payouts.exports``) is a form error and nothing is sent.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class TaxExportForm(forms.Form):
         choices=[
             ("cn-wages", _("Wages (正常工资薪金所得)")),
             ("cn-labour", _("Labour remuneration (劳务报酬所得)")),
+            ("cn-nonresident", _("Non-residents' wages and labour remuneration (非居民个人)")),
             ("platform-income", _("Platform income report (quarterly)")),
         ],
     )
@@ -68,7 +71,11 @@ class TaxExportForm(forms.Form):
 
 def _xlsx_response(export) -> FileResponse:
     spool = tempfile.TemporaryFile()
-    xlsx_write(out=spool, sheet=export.sheet, headers=export.headers, rows=export.rows())
+    try:
+        xlsx_write(out=spool, sheet=export.sheet, headers=export.headers, rows=export.rows())
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     return FileResponse(
         spool,
@@ -86,7 +93,11 @@ def tax_exports(request):
     if request.method == "POST" and form.is_valid():
         export = form.cleaned_data["export"]
         if form.cleaned_data["format"] == "xlsx":
-            return _xlsx_response(export)
+            try:
+                return _xlsx_response(export)
+            except ExportError as exc:  # found while writing: nothing has been sent yet
+                form.add_error(None, str(exc))
+                return render(request, "payouts/finance/tax_exports.html", {"form": form})
         response = StreamingHttpResponse(
             csv_stream(headers=export.headers, rows=export.rows()),
             content_type="text/csv; charset=utf-8",

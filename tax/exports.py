@@ -65,21 +65,87 @@ CN_LABOUR_HEADERS = (
     "备注",
 )
 # §8.3 income items.
+INCOME_ITEM_WAGES = "正常工资薪金"
 INCOME_ITEM_LABOUR = "一般劳务报酬所得"
 INCOME_ITEM_LABOUR_CONTINUOUS = "其他连续劳务报酬"
-# The platform's quarterly income report (§4.1, §4.2): identity and income by kind.
+# §8.6, the withholding return (扣缴申报表) as the client exports it, 52 columns: the one
+# layout the reference gives that carries 是否为非居民个人 and the per-line working, used
+# for non-residents' wages and labour remuneration (their own return, not the residents'
+# cumulative §8.1/§8.2 sheets).
+CN_NONRESIDENT_SHEET = "非居民个人扣缴申报"
+CN_NONRESIDENT_HEADERS = (
+    "序号",
+    "姓名",
+    "身份证件类型",
+    "身份证件号码",
+    "纳税人识别号",
+    "是否为非居民个人",
+    "所得项目",
+    "收入",
+    "费用",
+    "免税收入",
+    "减除费用",
+    "基本养老保险费",
+    "基本医疗保险费",
+    "失业保险费",
+    "住房公积金",
+    "年金",
+    "商业健康保险",
+    "税延养老保险",
+    "财产原值",
+    "允许扣除的税费",
+    "公务交通费用",
+    "通讯费用",
+    "律师办案费用",
+    "住房公积金调整",
+    "展业成本",
+    "西藏附加减除费用",
+    "修缮费用",
+    "向出租方支付的租金",
+    "有关合理费用",
+    "其他",
+    "累计收入额",
+    "累计减除费用",
+    "累计专项扣除",
+    "子女教育",
+    "赡养老人",
+    "住房贷款利息",
+    "住房租金",
+    "继续教育",
+    "3岁以下婴幼儿照护",
+    "累计个人养老金",
+    "累计其他扣除",
+    "减按计税比例",
+    "准予扣除的捐赠额",
+    "累计应纳税所得额",
+    "税率/预扣率",
+    "速算扣除数",
+    "应纳税额",
+    "减免税额",
+    "协定减免",
+    "已缴税额",
+    "应补退税额",
+    "备注",
+)
+# The platform's quarterly 《平台内的经营者和从业人员收入信息报送表》 (§4.1, §4.2). The
+# reference confirms the content (identity and income by category; for services
+# commission 佣金 and tips/gifts 打赏, each total and net; a live-streaming platform also
+# reports each streamer's agency) but not the form's column headers: these are ours.
 PLATFORM_INCOME_SHEET = "收入信息"
 PLATFORM_INCOME_HEADERS = (
     "姓名",
     "证件类型",
     "证件号码",
     "国家(地区)",
-    "直播人员服务机构",
+    "直播人员服务机构名称",
+    "直播人员服务机构统一社会信用代码",
     "所属期",
     "币种",
-    "打赏收入",
-    "佣金收入",
-    "收入合计",
+    "打赏收入总额",
+    "打赏收入净额",
+    "佣金收入总额",
+    "佣金收入净额",
+    "收入净额合计",
 )
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -132,9 +198,15 @@ def xlsx_write(
     worksheet = workbook.create_sheet(title=sheet[:31])
     worksheet.append([cell_safe(h) for h in headers])
     count = 0
-    for row in rows:
-        worksheet.append([cell_safe(cell) for cell in row])
-        count += 1
+    try:
+        for row in rows:
+            worksheet.append([cell_safe(cell) for cell in row])
+            count += 1
+    except BaseException:
+        # Finish the sheet's temporary file now (the caller discards the output): left to the
+        # garbage collector, openpyxl's half-written XML stream fails noisily later.
+        worksheet.close()
+        raise
     workbook.save(out)
     return count
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from commerce.partner.fx import rates_clear_cache
 
@@ -21,6 +22,15 @@ def _fresh_caches():
     rates_clear_cache()
     yield
     rates_clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language leaves its language active in the thread (Django's
+    LocaleMiddleware does not reset it): each test starts in the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from agencies.models import Agency, Contract
+from payouts.ledger import ledger_earnings_post
 from payouts.models import Earning
 from tests.factories import CreatorFactory, RateFactory
 
@@ -42,7 +43,8 @@ def creator_make(*, agency: Agency | None = None, kind: str = "", residency: str
 
 
 def earning_make(creator, amount: str, *, when: datetime, currency: str = "CNY", **fields):
-    """An available earning through the creator's channel (set by ``creator_make``)."""
+    """An available earning through the creator's channel (set by ``creator_make``),
+    accrued on the ledger like every available earning (nothing for other states)."""
     agency = getattr(creator, "payout_agency", None)
     values = dict(
         creator=creator,
@@ -58,7 +60,10 @@ def earning_make(creator, amount: str, *, when: datetime, currency: str = "CNY",
         contract_kind=getattr(creator, "payout_kind", ""),
     )
     values.update(fields)
-    return Earning.objects.create(**values)
+    earning = Earning.objects.create(**values)
+    # Every real path accrues an earning when it becomes available (payouts.services).
+    ledger_earnings_post(earnings=Earning.objects.filter(pk=earning.pk), step="accrued")
+    return earning
 
 
 def payout_rate_make(*, base: str, rate: str, as_of: date = date(2026, 1, 1)):

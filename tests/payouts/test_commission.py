@@ -194,3 +194,89 @@ def test_beat_schedule_names_the_task(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["payouts-commission-release"]
     assert entry["task"] == commission_release_due.name
     assert commission_release_due.acks_late
+
+
+# --- Ledger: commission is accrued when released, reversals follow ---------------------------
+
+
+def _earned(creator):
+    from django.db.models import Sum
+
+    from payouts.models import Posting
+
+    total = Posting.objects.filter(account="creator_earned", creator=creator).aggregate(
+        t=Sum("amount")
+    )["t"]
+    return total or Decimal("0")
+
+
+def test_commission_is_accrued_when_released_not_while_pending(creator):
+    from django.core.management import call_command
+
+    from payouts.models import Entry
+
+    pay(place_order([(product_with_price("100.00"), 1, creator)]))
+    earning = Earning.objects.get()
+    assert not Entry.objects.exists()  # pending in its return window: nothing owed yet
+    earnings_release_due(now=earning.available_at)
+    entry = Entry.objects.get()
+    assert (entry.reference, entry.kind) == (f"earning:{earning.pk}:accrued", "earning_accrued")
+    assert _earned(creator) == Decimal("-5.00")
+    assert earnings_release_due(now=earning.available_at) == 0
+    assert Entry.objects.count() == 1
+    call_command("ledger_check")
+
+
+def test_full_refund_of_released_commission_undoes_its_accrual(creator):
+    from django.core.management import call_command
+
+    from payouts.models import Entry
+
+    order = place_order([(product_with_price("100.00"), 1, creator)])
+    pay(order)
+    earnings_release_due(now=Earning.objects.get().available_at)
+    refund(order, order.total_incl_tax)
+    earning = Earning.objects.get()
+    assert earning.state == "reversed"
+    assert Entry.objects.filter(reference=f"earning:{earning.pk}:reversed").exists()
+    assert _earned(creator) == 0
+    call_command("ledger_check")
+
+
+def test_a_partial_refund_while_pending_is_accrued_with_its_original_on_release(creator):
+    from django.core.management import call_command
+
+    from payouts.models import Entry
+
+    order = place_order([(product_with_price("100.00"), 2, creator)])
+    pay(order)
+    line = order.lines.get()
+    refund(order, Decimal("50.00"), lines={line.pk: Decimal("50.00")})
+    assert not Entry.objects.exists()
+    assert earnings_release_due(now=Earning.objects.first().available_at) == 2
+    assert Entry.objects.filter(kind="earning_accrued").count() == 2
+    assert _earned(creator) == Decimal("-7.50")  # 10.00 owed less 2.50 refunded
+    call_command("ledger_check")
+
+
+def test_refund_of_paid_commission_accrues_the_negative_earning_for_the_next_run(creator):
+    from django.core.management import call_command
+
+    from payouts.runs import payout_run_compute, period_bounds
+
+    order = place_order([(product_with_price("100.00"), 1, creator)])
+    pay(order)
+    original = Earning.objects.get()
+    earnings_release_due(now=original.available_at)
+    day = timezone.localdate(original.occurred_at)
+    period = f"{day.year:04d}-{day.month:02d}"
+    _, end = period_bounds(period=period)
+    run = payout_run_compute(period=period, personal=True, now=end)
+    assert run.lines.get().gross == Decimal("5.00")
+    assert _earned(creator) == 0  # the run cleared the accrual
+    earning_state_set(earning=Earning.objects.get(), to_state="paid")
+    refund(order, order.total_incl_tax)
+    negative = Earning.objects.get(reverses=original)
+    assert negative.state == "available"
+    assert _earned(creator) == Decimal("5.00")  # the creator owes it back
+    call_command("ledger_check")

@@ -138,3 +138,19 @@ def test_concurrent_batches_with_overlapping_events_write_each_once():
         worker.join()
     assert not errors
     assert Earning.objects.count() == 75
+
+
+@pytest.mark.django_db
+def test_a_bulk_release_accrues_every_earning_it_moves_and_nothing_else():
+    from payouts.models import Entry
+
+    creator = CreatorFactory()
+    pending = [make_earning(creator=creator, source_ref=f"p{n}", state="pending") for n in range(3)]
+    other = make_earning(creator=creator, source_ref="paid", state="paid")
+    moved = earnings_state_move(
+        earning_ids=[e.pk for e in pending] + [other.pk], to_state="available"
+    )
+    assert sorted(moved) == sorted(e.pk for e in pending)
+    assert sorted(Entry.objects.values_list("reference", flat=True)) == sorted(
+        f"earning:{e.pk}:accrued" for e in pending
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from payouts.ledger import LedgerImbalance, Leg, ledger_entry_post
+from payouts.ledger import LedgerImbalance, Leg, ledger_entry_post, ledger_first_break
 from payouts.models import Entry, PayoutLine, Posting
 
 D = Decimal
@@ -103,6 +103,7 @@ def test_ledger_check_passes_with_a_summary(capsys):
     call_command("ledger_check")
     out = capsys.readouterr().out
     assert "ledger ok: 1 entries, 3 postings" in out
+    assert "accrued earnings match the available earnings" in out
 
 
 @pytest.mark.django_db
@@ -142,3 +143,25 @@ def test_ledger_check_fails_on_a_payout_line_that_does_not_add_up():
     )
     with pytest.raises(CommandError, match="gross 100.00 != agency share 0.00 \\+ tax 3.00"):
         call_command("ledger_check")
+
+
+@pytest.mark.django_db
+def test_a_stray_creator_earned_posting_breaks_the_check():
+    from tests.factories import CreatorFactory
+
+    creator = CreatorFactory()
+    ledger_entry_post(
+        reference="test:stray",
+        kind="test",
+        postings=[
+            Leg("platform_revenue", D("3.00"), "USD"),
+            Leg("creator_earned", D("-3.00"), "USD", creator_id=creator.pk),
+        ],
+    )
+    assert ledger_first_break() == (
+        f"creator {creator.pk} USD: creator_earned balance -3.00 is not minus the sum of the "
+        "available earnings 0.00"
+    )
+    with pytest.raises(CommandError) as info:
+        call_command("ledger_check")
+    assert info.value.returncode == 1

@@ -32,8 +32,15 @@ D = Decimal
 
 
 def postings_of(line):
+    """The line's entry as {account: amount}, for lines whose earnings are all in CNY."""
     entry = Entry.objects.get(reference=f"payout-line:{line.run_id}:{line.creator_id}")
-    return {p.account: p.amount for p in entry.postings.all()}
+    postings = list(entry.postings.all())
+    assert {p.currency for p in postings} == {"CNY"}
+    return {p.account: p.amount for p in postings}
+
+
+def line_entries():
+    return Entry.objects.filter(kind="payout_line")
 
 
 @pytest.mark.django_db
@@ -52,8 +59,9 @@ def test_wages_under_an_agency_withhold_cumulatively_across_two_runs():
     assert (line.gross, line.agency_share, line.income) == (D("20000"), D("4000"), D("16000"))
     assert (line.taxable_income, line.tax, line.net) == (D("11000"), D("330.00"), D("15670.00"))
     assert line.working["rate"] == "0.03" and line.working["regime"] == "cn-resident-wages"
+    # The line clears the accrued earnings (creator_earned) into the agency, tax and creator.
     assert postings_of(line) == {
-        "platform_revenue": D("20000.00"),
+        "creator_earned": D("20000.00"),
         "agency_payable": D("-4000.00"),
         "tax_payable": D("-330.00"),
         "creator_payable": D("-15670.00"),
@@ -93,7 +101,7 @@ def test_a_personal_account_is_platform_labour_withheld_by_the_platform():
     # 10,000 - 20% expense - 5,000 = 3,000 × 3% = 90.
     assert line.tax == expected.tax == D("90.00")
     assert postings_of(line) == {
-        "platform_revenue": D("10000.00"),
+        "creator_earned": D("10000.00"),
         "tax_payable": D("-90.00"),
         "creator_payable": D("-9910.00"),
     }
@@ -146,7 +154,7 @@ def test_a_currency_without_a_rate_is_refused_and_nothing_is_written():
     with pytest.raises(PayoutRunRefused, match="No customs rate from EUR to CNY on 2026-01-31"):
         payout_run_compute(period="2026-01", personal=True)
     assert not PayoutRun.objects.exists()
-    assert not Entry.objects.exists() and not PayoutLine.objects.exists()
+    assert not line_entries().exists() and not PayoutLine.objects.exists()
     assert Earning.objects.get().state == "available"
 
 
@@ -221,6 +229,7 @@ def test_computing_a_computed_run_again_changes_nothing():
     ada = creator_make()
     earning_make(ada, "100.00", when=at(2026, 1))
     first = payout_run_compute(period="2026-01", personal=True)
+    earning_make(ada, "50.00", when=at(2026, 1, 20))  # arrives late: next run's
     counts = (
         PayoutLine.objects.count(),
         Entry.objects.count(),
@@ -228,7 +237,6 @@ def test_computing_a_computed_run_again_changes_nothing():
         EarningStateChange.objects.count(),
         PayoutRunStateChange.objects.count(),
     )
-    earning_make(ada, "50.00", when=at(2026, 1, 20))  # arrives late: next run's
     again = payout_run_compute(period="2026-01", personal=True)
     assert again.pk == first.pk and again.state == "computed"
     assert counts == (
@@ -256,7 +264,7 @@ def test_a_failure_rolls_everything_back_and_records_the_reason(monkeypatch):
         payout_run_compute(period="2026-01", personal=True)
     run = PayoutRun.objects.get()
     assert run.state == "failed" and "ledger down" in run.failure_reason
-    assert not PayoutLine.objects.exists() and not Entry.objects.exists()
+    assert not PayoutLine.objects.exists() and not line_entries().exists()
     assert Earning.objects.get().state == "available"
     assert not EarningStateChange.objects.exists()
 
@@ -354,7 +362,7 @@ def test_two_concurrent_computations_make_one_run():
     assert not errors
     assert len(set(results)) == 1 and len(results) == 2
     assert PayoutRun.objects.count() == 1
-    assert PayoutLine.objects.count() == 3 == Entry.objects.count()
+    assert PayoutLine.objects.count() == 3 == line_entries().count()
     assert EarningStateChange.objects.filter(to_state="in_run").count() == 3
     call_command("ledger_check")
 

@@ -1,11 +1,13 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
 from django.utils import translation
 
 from payouts.runs import payout_run_compute
+from payouts.templatetags.payouts_format import figure, money
 from payouts.views_portal import last_months
 from tests.factories import UserFactory
 
@@ -104,9 +106,11 @@ def test_run_page_shows_the_working(world, client):
     client.force_login(world["ann"])
     line = world["harbour_feb"].lines.get()
     body = client.get(f"/agency/runs/{world['harbour_feb'].pk}/").content.decode()
-    assert line.working["already_withheld"] in body
-    assert line.working["cumulative_income"] in body
-    assert str(line.tax) in body
+    # Figures formatted with Babel for the language (English here).
+    with translation.override("en"):
+        assert figure(line.working["already_withheld"]) in body
+        assert figure(line.working["cumulative_income"]) in body
+        assert money(line.tax, "CNY") in body
 
 
 def test_statement_shows_the_lines_tax_in_both_languages(world, client):
@@ -115,13 +119,14 @@ def test_statement_shows_the_lines_tax_in_both_languages(world, client):
     url = f"/agency/runs/{line.run_id}/statements/{line.creator_id}/"
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Payout statement" in english and "Tax withheld" in english
-    assert f'<td class="num" id="tax">{line.tax}</td>' in english
+    assert line.tax == Decimal("570.00")
+    assert '<td class="num" id="tax">CN¥570.00</td>' in english
     assert ID_NUMBER not in english and ID_NUMBER[-4:] in english
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     with translation.override("zh-hans"):
         assert translation.gettext("Payout statement") != "Payout statement"
         assert translation.gettext("Payout statement") in chinese
-    assert f'<td class="num" id="tax">{line.tax}</td>' in chinese
+    assert '<td class="num" id="tax">¥570.00</td>' in chinese
     assert "Wages, resident (cumulative)" in english
     assert 'lang="zh-hans"' in chinese
 

@@ -270,7 +270,7 @@ def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stub):
     )
     assert set(Earning.objects.values_list("state", flat=True)) == {"in_run"}
 
-    # Personal accounts: one transfer per creator, held (no account details on file).
+    # Personal accounts: one bank transfer per creator, held (no account number on file).
     personal = payout_run_send(run=approved_run())
     held = Transfer.objects.filter(run=personal)
     assert held.count() == 2
@@ -278,6 +278,9 @@ def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stub):
         ("held", line.creator_id) for line in personal.lines.all()
     }
     assert {t.amount for t in held} == {line.net for line in personal.lines.all()}
+    assert {(t.rail, t.reason) for t in held} == {
+        ("bank_file", "The creator has no personal payout account number on file.")
+    }
     call_command("ledger_check")
 
 

@@ -1,0 +1,135 @@
+"""Stripe Connect webhook: transfer reversals make the money payable again (DESIGN.md §7).
+
+Decisions:
+
+- Every delivery is stored (``ConnectWebhookEvent``) before it is acted on; a bad, missing
+  or stale ``Stripe-Signature`` (Stripe's scheme, checked by the official library with its
+  5-minute tolerance) is stored as rejected and answered 400.
+- One row per event id (unique): a replay answers 200 and changes nothing. An event whose
+  processing crashed stays ``received`` and is processed again when Stripe retries.
+- ``transfer.reversed``, and ``transfer.updated`` whose ``amount_reversed`` equals its
+  ``amount``: our transfer (``external_reference`` = the Stripe transfer id) is returned
+  (``transfer_return``: payable again, ledger entry, earnings back in the run).
+- A partial reversal is recorded on the event (``review``) and logged, not applied: our
+  transfer, its ledger entries and the run's lines are per payee and all-or-nothing, so
+  splitting one needs a person's decision.
+- Unknown Stripe transfer ids, amounts or currencies that do not match ours, and transfers
+  not ``paid`` are kept with a note (200: Stripe must not retry what we chose to ignore).
+- We act on the signed event's figures rather than re-fetching the transfer: the event is
+  authenticated with our secret, a reversal never goes back, and the Connect stand-in used
+  in tests and the demo has no reversals to re-fetch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from commerce.checkout.payments import amount_to_minor
+
+from .models import ConnectWebhookEvent, Transfer
+from .transfers import TransferError, transfer_return
+
+logger = logging.getLogger(__name__)
+
+E = ConnectWebhookEvent.State
+REVERSAL_TYPES = ("transfer.reversed", "transfer.updated")
+
+
+def connect_event_receive(*, body: bytes, signature: str | None) -> tuple[int, dict]:
+    """Store and verify one delivery, then process it. Returns (HTTP status, JSON body)."""
+    text = body.decode("utf-8", errors="replace")
+    secret = settings.STRIPE_CONNECT_WEBHOOK_SECRET
+    try:
+        if not secret:
+            logger.error("STRIPE_CONNECT_WEBHOOK_SECRET is not set: Connect events refused")
+            raise stripe.SignatureVerificationError("no webhook secret configured", signature)
+        if not signature:
+            raise stripe.SignatureVerificationError("missing Stripe-Signature header", None)
+        event = stripe.Webhook.construct_event(body, signature, secret)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        ConnectWebhookEvent.objects.create(
+            body=text, verified=False, state=E.REJECTED, note=str(error)[:500]
+        )
+        return 400, {"error": _("Invalid or missing Stripe signature.")}
+    obj = (json.loads(text).get("data") or {}).get("object") or {}
+    transfer_id = obj.get("id", "") if obj.get("object") == "transfer" else ""
+    try:
+        with transaction.atomic():
+            record = ConnectWebhookEvent.objects.create(
+                event_id=event.id,
+                type=event.type,
+                body=text,
+                verified=True,
+                stripe_transfer_id=transfer_id,
+            )
+    except IntegrityError:
+        record = ConnectWebhookEvent.objects.get(event_id=event.id)
+    return 200, {"status": connect_event_process(event_pk=record.pk)}
+
+
+def _finish(record: ConnectWebhookEvent, state: str, note: str = "", transfer=None) -> str:
+    record.state, record.note, record.processed_at = state, note, timezone.now()
+    record.transfer = transfer
+    record.save(update_fields=["state", "note", "processed_at", "transfer"])
+    return state
+
+
+def connect_event_process(*, event_pk: int) -> str:
+    """Act on one stored, verified event exactly once. Returns the outcome."""
+    with transaction.atomic():
+        record = ConnectWebhookEvent.objects.select_for_update().get(pk=event_pk)
+        if record.state != E.RECEIVED:
+            return "duplicate"
+        if record.type not in REVERSAL_TYPES or not record.stripe_transfer_id:
+            return _finish(record, E.IGNORED, "event type not handled")
+        obj = json.loads(record.body)["data"]["object"]
+        amount, reversed_amount = int(obj.get("amount") or 0), int(obj.get("amount_reversed") or 0)
+        if reversed_amount <= 0:
+            return _finish(record, E.IGNORED, "no reversal")
+        transfer = (
+            Transfer.objects.select_for_update(of=("self",))
+            .filter(external_reference=record.stripe_transfer_id, rail="stripe_connect")
+            .first()
+        )
+        if transfer is None:
+            return _finish(record, E.IGNORED, f"unknown transfer {record.stripe_transfer_id}")
+        ours = amount_to_minor(amount=transfer.amount, currency=transfer.currency)
+        currency = str(obj.get("currency") or "").upper()
+        if amount != ours or currency != transfer.currency:
+            note = f"Stripe says {amount} {currency}, our transfer is {ours} {transfer.currency}"
+            logger.warning("Connect event %s: %s", record.event_id, note)
+            return _finish(record, E.REVIEW, note, transfer)
+        if reversed_amount < amount:
+            note = f"partial reversal of {reversed_amount} of {amount} (minor units): not applied"
+            logger.warning("Connect event %s: transfer %s: %s", record.event_id, transfer.pk, note)
+            return _finish(record, E.REVIEW, note, transfer)
+        if transfer.state == Transfer.State.RETURNED:
+            return _finish(record, E.PROCESSED, "already returned", transfer)
+        reason = _("Stripe transfer reversed (%(id)s)") % {"id": record.stripe_transfer_id}
+        try:
+            transfer_return(transfer=transfer, reason=reason)
+        except TransferError as error:
+            logger.warning("Connect event %s: %s", record.event_id, error)
+            return _finish(record, E.REVIEW, str(error), transfer)
+        return _finish(record, E.PROCESSED, "", transfer)
+
+
+@csrf_exempt
+@require_POST
+@transaction.non_atomic_requests
+def stripe_connect_webhook(request):
+    """POST from Stripe: thin; the work is in ``connect_event_receive``."""
+    status, body = connect_event_receive(
+        body=request.body, signature=request.headers.get("Stripe-Signature")
+    )
+    return JsonResponse(body, status=status)
