@@ -1,4 +1,5 @@
 import json
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Contract
 from payouts.api import signature_for
+from payouts.stripe_stand_in import StripeConnectStandIn
 from tests.factories import CreatorFactory
 
 SECRET = "test-secret-one"
@@ -85,3 +87,38 @@ def emma(db, agency):
 def mia(db):
     """An unverified overseas creator."""
     return CreatorFactory(handle="mia", country="US")
+
+
+@pytest.fixture
+def stand_in(settings, tmp_path):
+    """The local Stripe Connect stand-in, with transfers and bank files pointed at it."""
+    server = StripeConnectStandIn().start()
+    settings.STRIPE_CONNECT_API_BASE = server.url
+    settings.STRIPE_API_KEY = "sk_test_stand_in"
+    settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker():
+    """A Celery worker thread on a queue of this test's own (no other worker on the same
+    Redis, e.g. another test run, can take its tasks). Needs django_db(transaction=True)."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
+    from celery.contrib.testing.worker import start_worker
+
+    from commerce.celery import app
+
+    queue = f"test-transfers-{uuid.uuid4().hex}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    app.amqp.queues.select_add(queue)
+    try:
+        # No result backend is configured, so no ping round-trip: the worker is started (its
+        # consumer ready) when start_worker yields; tasks wait in Redis until then anyway.
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+        ):
+            yield
+    finally:
+        app.conf.task_default_queue = previous

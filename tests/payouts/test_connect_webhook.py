@@ -15,7 +15,6 @@ from django.utils import translation
 from agencies.models import Agency
 from payouts.models import ConnectWebhookEvent, Entry, Posting, Transfer, TransferStateChange
 from payouts.runs import payout_run_approve, payout_run_compute
-from payouts.stripe_stand_in import StripeConnectStandIn
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import payout_run_send
 
@@ -33,18 +32,13 @@ def _english():
         yield
 
 
-@pytest.fixture
-def stub(settings):
-    server = StripeConnectStandIn().start()
-    settings.STRIPE_CONNECT_API_BASE = server.url
-    settings.STRIPE_API_KEY = "sk_test_stub"
+@pytest.fixture(autouse=True)
+def _webhook_secret(settings):
     settings.STRIPE_CONNECT_WEBHOOK_SECRET = SECRET
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def paid(stub):
+def paid(stand_in):
     """An agency's transfer sent over Stripe Connect (the stand-in) and paid."""
     agency = Agency.objects.create(
         code="harbour",

@@ -34,7 +34,6 @@ from payouts.models import (
     Transfer,
 )
 from payouts.runs import payout_run_approve, payout_run_compute
-from payouts.stripe_stand_in import StripeConnectStandIn
 from payouts.tasks import payout_runs_monthly
 from payouts.transfers import PAIN001_NS, payout_batch_settle, payout_run_send
 from payouts.transfers import payout_transfers_requeue as requeue
@@ -67,16 +66,6 @@ LINE_FIELDS = (
     "net",
     "working",
 )
-
-
-@pytest.fixture
-def stand_in(settings, tmp_path):
-    server = StripeConnectStandIn().start()
-    settings.STRIPE_CONNECT_API_BASE = server.url
-    settings.STRIPE_API_KEY = "sk_test_crash"
-    settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from commerce.celery import app
 from commerce.demo.services import demo_data_load
 from payouts.demo import payouts_demo_load
 from payouts.models import PayoutLine, PayoutRun, Transfer
-from payouts.stripe_stand_in import StripeConnectStandIn
 
 D = Decimal
 TODAY = date(2026, 11, 21)
@@ -39,12 +38,8 @@ HAND = {
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(stand_in):
     """The demo data with payouts, Celery in-process (as ``make demo`` runs it)."""
-    stand_in = StripeConnectStandIn().start()
-    settings.STRIPE_CONNECT_API_BASE = stand_in.url
-    settings.STRIPE_API_KEY = "sk_test_demo"
-    settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
@@ -53,7 +48,6 @@ def demo(settings, tmp_path):
         yield stand_in, summary
     finally:
         app.conf.task_always_eager = eager
-        stand_in.stop()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from agencies.models import Agency, Contract
 from payouts.models import PayoutBatch, PayoutLine, PayoutRun, Posting, Transfer
-from payouts.stripe_stand_in import StripeConnectStandIn
 from payouts.tasks import payout_runs_monthly
 from tax.money import quantize_money
 from tax.withholding import Payment, withhold
@@ -60,16 +59,6 @@ def resident_id(n: int) -> str:
     body = f"11010519900101{n:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
-
-
-@pytest.fixture
-def stand_in(settings, tmp_path):
-    server = StripeConnectStandIn().start()
-    settings.STRIPE_CONNECT_API_BASE = server.url
-    settings.STRIPE_API_KEY = "sk_test_end_to_end"
-    settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
-    yield server
-    server.stop()
 
 
 @pytest.fixture

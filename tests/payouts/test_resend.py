@@ -29,8 +29,6 @@ from .factories import at, creator_make, earning_make
 
 D = Decimal
 NS = base.NS
-stub = base.stub
-worker = base.worker
 agency_with, approved_run, balance, owed = (
     base.agency_with,
     base.approved_run,
@@ -72,7 +70,9 @@ def run_moves(run: PayoutRun) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_personal_payees_are_paid_by_bank_file_and_a_held_one_is_resent(stub, worker, admin_user):
+def test_personal_payees_are_paid_by_bank_file_and_a_held_one_is_resent(
+    stand_in, worker, admin_user
+):
     run, (lily, sam) = personal_run(
         (
             "1000.00",
@@ -160,7 +160,7 @@ def test_personal_payees_are_paid_by_bank_file_and_a_held_one_is_resent(stub, wo
     assert balance("cash_in_transit") == 0
     assert balance("bank") == -(lily_net + sam_net)
     assert set(Earning.objects.values_list("state", flat=True)) == {"paid"}
-    assert stub.requests == []
+    assert stand_in.requests == []
     call_command("ledger_check")
 
 
@@ -168,14 +168,16 @@ def test_personal_payees_are_paid_by_bank_file_and_a_held_one_is_resent(stub, wo
 
 
 @pytest.mark.django_db
-def test_a_transfer_whose_retries_run_out_fails_with_the_reason_and_is_resent(stub, monkeypatch):
+def test_a_transfer_whose_retries_run_out_fails_with_the_reason_and_is_resent(
+    stand_in, monkeypatch
+):
     # Eager retries run inline (no countdown) when exceptions are not propagated.
     monkeypatch.setitem(payout_transfer_submit.app.conf, "task_eager_propagates", False)
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
     amount = owed(run)
-    stub.fail_next = 100
+    stand_in.fail_next = 100
 
     assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "failed"
     transfer.refresh_from_db()
@@ -187,20 +189,20 @@ def test_a_transfer_whose_retries_run_out_fails_with_the_reason_and_is_resent(st
         "pending",
         "failed",
     ]
-    keys = {key for _m, _p, _params, key in stub.requests}
-    assert len(stub.requests) == tries and keys == {transfer.idempotency_key}
-    assert stub.created == 0
+    keys = {key for _m, _p, _params, key in stand_in.requests}
+    assert len(stand_in.requests) == tries and keys == {transfer.idempotency_key}
+    assert stand_in.created == 0
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
     lines = run.lines.aggregate(share=Sum("agency_share"), net=Sum("net"))
     assert balance("agency_payable", agency=agency) == -lines["share"]
     assert balance("cash_in_transit") == balance("bank") == 0
 
     # Stripe is back: the re-send pays once, under a key of its own.
-    stub.fail_next = 0
+    stand_in.fail_next = 0
     again = transfer_resend(transfer=transfer)
     assert payout_transfer_submit.apply(args=[again.pk], throw=False).result == "paid"
-    assert stub.created == 1
-    assert stub.requests[-1][3] == f"payout-transfer-{again.pk}" != transfer.idempotency_key
+    assert stand_in.created == 1
+    assert stand_in.requests[-1][3] == f"payout-transfer-{again.pk}" != transfer.idempotency_key
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
     assert balance("agency_payable", agency=agency) == 0
     assert balance("creator_payable") == 0
@@ -209,7 +211,7 @@ def test_a_transfer_whose_retries_run_out_fails_with_the_reason_and_is_resent(st
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_gives_up_after_max_retries_and_the_run_completes(stub, worker, monkeypatch):
+def test_the_worker_gives_up_after_max_retries_and_the_run_completes(stand_in, worker, monkeypatch):
     import payouts.tasks
 
     # Real retries through the broker, without the real backoff.
@@ -217,15 +219,15 @@ def test_the_worker_gives_up_after_max_retries_and_the_run_completes(stub, worke
     monkeypatch.setattr(payout_transfer_submit, "max_retries", 2)
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = approved_run(agency=agency)
-    stub.fail_next = 100
+    stand_in.fail_next = 100
 
     payout_run_send(run=run)
     wait_for(lambda: PayoutRun.objects.get(pk=run.pk).state == "completed")
     transfer = Transfer.objects.get(run=run)
     assert transfer.state == "failed"
-    assert transfer.attempts == 3 == len(stub.requests)
+    assert transfer.attempts == 3 == len(stand_in.requests)
     assert transfer.reason.startswith("Stripe unreachable after 3 attempts: ")
-    assert stub.created == 0
+    assert stand_in.created == 0
     assert balance("cash_in_transit") == balance("bank") == 0
 
 
@@ -233,7 +235,7 @@ def test_the_worker_gives_up_after_max_retries_and_the_run_completes(stub, worke
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_returned_transfer_is_resent_and_the_bank_pays_once_net(stub, worker, admin_user):
+def test_a_returned_transfer_is_resent_and_the_bank_pays_once_net(stand_in, worker, admin_user):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = approved_run(agency=agency, user=admin_user)
     amount = owed(run)
@@ -266,8 +268,8 @@ def test_a_returned_transfer_is_resent_and_the_bank_pays_once_net(stub, worker, 
         f"re-sending transfer {old.pk} as transfer {new.pk}",
     )
     assert moves[-1][:2] == ("sending", "completed")
-    assert stub.created == 2
-    assert [(p["destination"], key) for _m, _path, p, key in stub.requests] == [
+    assert stand_in.created == 2
+    assert [(p["destination"], key) for _m, _path, p, key in stand_in.requests] == [
         ("acct_harbour", f"payout-transfer-{old.pk}"),
         ("acct_harbour_new", f"payout-transfer-{new.pk}"),
     ]
@@ -287,7 +289,7 @@ def test_a_returned_transfer_is_resent_and_the_bank_pays_once_net(stub, worker, 
 
 
 @pytest.mark.django_db
-def test_a_resend_is_held_again_while_the_details_are_missing(stub, admin_user):
+def test_a_resend_is_held_again_while_the_details_are_missing(stand_in, admin_user):
     agency = agency_with(rail="stripe_connect", account="")
     run = payout_run_send(run=approved_run(agency=agency))
     held = Transfer.objects.get(run=run)
@@ -300,7 +302,7 @@ def test_a_resend_is_held_again_while_the_details_are_missing(stub, admin_user):
     # Nothing to send: the run stays completed, no move recorded.
     assert run_moves(run) == moves
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
-    assert stub.requests == []
+    assert stand_in.requests == []
 
     agency.stripe_account_id = "acct_harbour"
     agency.save(update_fields=["stripe_account_id"])
@@ -308,7 +310,7 @@ def test_a_resend_is_held_again_while_the_details_are_missing(stub, admin_user):
     assert third.state == "pending" and third.replaces == again
     assert payout_transfer_submit.apply(args=[third.pk], throw=False).result == "paid"
     assert run_moves(run)[-2:] == ["sending", "completed"]
-    assert stub.created == 1
+    assert stand_in.created == 1
     assert balance("agency_payable", agency=agency) == 0
     assert balance("creator_payable") == 0
     assert balance("bank") == -owed(run)
@@ -316,7 +318,7 @@ def test_a_resend_is_held_again_while_the_details_are_missing(stub, admin_user):
 
 
 @pytest.mark.django_db
-def test_only_held_failed_or_returned_transfers_can_be_resent(stub):
+def test_only_held_failed_or_returned_transfers_can_be_resent(stand_in):
     bank = agency_with(rail="bank_file", account="6222020200001234567", code="bund")
     run = payout_run_send(run=approved_run(agency=bank))
     transfer = Transfer.objects.get(run=run)
@@ -344,7 +346,7 @@ def test_only_held_failed_or_returned_transfers_can_be_resent(stub):
 
 
 @pytest.mark.django_db
-def test_the_database_allows_one_live_transfer_per_run_and_payee(stub):
+def test_the_database_allows_one_live_transfer_per_run_and_payee(stand_in):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     live = Transfer.objects.get(run=run)
@@ -353,7 +355,7 @@ def test_the_database_allows_one_live_transfer_per_run_and_payee(stub):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_resends_of_one_transfer_make_one_new_transfer(stub, worker):
+def test_two_concurrent_resends_of_one_transfer_make_one_new_transfer(stand_in, worker):
     agency = agency_with(rail="stripe_connect", account="")
     run = payout_run_send(run=approved_run(agency=agency))
     held = Transfer.objects.get(run=run)
@@ -385,7 +387,7 @@ def test_two_concurrent_resends_of_one_transfer_make_one_new_transfer(stub, work
     assert Transfer.objects.filter(replaces=held).count() == 1
     wait_for(lambda: PayoutRun.objects.get(pk=run.pk).state == "completed")
     assert Transfer.objects.get(pk=made[0].pk).state == "paid"
-    assert stub.created == 1
+    assert stand_in.created == 1
     assert balance("bank") == -owed(run)
     call_command("ledger_check")
 
@@ -394,7 +396,7 @@ def test_two_concurrent_resends_of_one_transfer_make_one_new_transfer(stub, work
 
 
 @pytest.mark.django_db
-def test_finance_resends_from_the_admin_and_sees_each_refusal(stub, admin_client):
+def test_finance_resends_from_the_admin_and_sees_each_refusal(stand_in, admin_client):
     agency = agency_with(rail="stripe_connect", account="")
     run = payout_run_send(run=approved_run(agency=agency))
     held = Transfer.objects.get(run=run)
@@ -439,7 +441,9 @@ def test_finance_resends_from_the_admin_and_sees_each_refusal(stub, admin_client
 
 
 @pytest.mark.django_db
-def test_finance_marks_a_paid_transfer_returned_with_a_reason_from_the_admin(stub, admin_client):
+def test_finance_marks_a_paid_transfer_returned_with_a_reason_from_the_admin(
+    stand_in, admin_client
+):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     paid = Transfer.objects.get(run=run)

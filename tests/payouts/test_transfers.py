@@ -1,8 +1,7 @@
-"""Sending approved payout runs: transfers through Stripe Connect (a local stub) and bank files."""
+"""Sending approved payout runs: transfers through Stripe Connect (the stand-in) and bank files."""
 
 import csv
 import time
-import uuid
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -23,7 +22,6 @@ from payouts.models import (
     TransferStateChange,
 )
 from payouts.runs import PayoutRunError, payout_run_approve, payout_run_compute
-from payouts.stripe_stand_in import StripeConnectStandIn
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import (
     PAIN001_NS,
@@ -37,40 +35,6 @@ from .factories import at, creator_make, earning_make
 
 D = Decimal
 NS = {"p": PAIN001_NS}
-
-
-@pytest.fixture
-def stub(settings, tmp_path):
-    server = StripeConnectStandIn().start()
-    settings.STRIPE_CONNECT_API_BASE = server.url
-    settings.STRIPE_API_KEY = "sk_test_stub"
-    settings.PAYOUT_BANK_FILE_DIR = str(tmp_path / "bank")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker():
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
-    from celery.contrib.testing.worker import start_worker
-
-    from commerce.celery import app
-
-    # A queue of this test's own, so no other worker on the same Redis (another test run)
-    # can take its tasks.
-    queue = f"test-transfers-{uuid.uuid4().hex}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    app.amqp.queues.select_add(queue)
-    try:
-        # No result backend is configured, so no ping round-trip: the worker is started (its
-        # consumer ready) when start_worker yields; tasks wait in Redis until then anyway.
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
-        ):
-            yield
-    finally:
-        app.conf.task_default_queue = previous
 
 
 def agency_with(*, rail: str, account: str = "", code: str = "harbour") -> Agency:
@@ -122,7 +86,7 @@ def owed(run):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_agency_run_is_sent_over_stripe_connect_by_the_worker(stub, worker, admin_user):
+def test_an_agency_run_is_sent_over_stripe_connect_by_the_worker(stand_in, worker, admin_user):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = approved_run(agency=agency, user=admin_user)
     amount = owed(run)
@@ -135,8 +99,8 @@ def test_an_agency_run_is_sent_over_stripe_connect_by_the_worker(stub, worker, a
     assert (transfer.agency, transfer.amount, transfer.currency) == (agency, amount, "CNY")
     assert (transfer.state, transfer.rail) == ("paid", "stripe_connect")
     assert transfer.external_reference.startswith("tr_stub")
-    assert stub.created == 1
-    (method, path, params, key) = stub.requests[0]
+    assert stand_in.created == 1
+    (method, path, params, key) = stand_in.requests[0]
     assert (method, path, key) == ("POST", "/v1/transfers", f"payout-transfer-{transfer.pk}")
     assert params["amount"] == str(int(amount * 100))
     assert (params["currency"], params["destination"]) == ("cny", "acct_harbour")
@@ -160,7 +124,9 @@ def test_an_agency_run_is_sent_over_stripe_connect_by_the_worker(stub, worker, a
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bank_file_run_is_written_by_the_worker_and_paid_when_settled(stub, worker, admin_user):
+def test_a_bank_file_run_is_written_by_the_worker_and_paid_when_settled(
+    stand_in, worker, admin_user
+):
     agency = agency_with(rail="bank_file", account="6222020200001234567")
     run = approved_run(agency=agency, user=admin_user)
     amount = owed(run)
@@ -172,7 +138,7 @@ def test_a_bank_file_run_is_written_by_the_worker_and_paid_when_settled(stub, wo
     assert batch.state == "written" and transfer.batch == batch
     assert PayoutRun.objects.get(pk=run.pk).state == "sending"
     assert balance("cash_in_transit") == -amount
-    assert stub.requests == []
+    assert stand_in.requests == []
 
     # pain.001.001.03: the elements a bank requires, in its namespace.
     root = ET.parse(batch.xml_path).getroot()
@@ -211,12 +177,12 @@ def test_a_bank_file_run_is_written_by_the_worker_and_paid_when_settled(stub, wo
 
 
 @pytest.mark.django_db
-def test_running_the_task_again_creates_no_second_stripe_transfer(stub):
+def test_running_the_task_again_creates_no_second_stripe_transfer(stand_in):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
     # The worker died after Stripe created the transfer and before our commit.
-    stripe_client(api_base=stub.url).v1.transfers.create(
+    stripe_client(api_base=stand_in.url).v1.transfers.create(
         params={
             "amount": int(transfer.amount * 100),
             "currency": "cny",
@@ -226,36 +192,36 @@ def test_running_the_task_again_creates_no_second_stripe_transfer(stub):
         },
         options={"idempotency_key": transfer.idempotency_key},
     )
-    assert stub.created == 1
+    assert stand_in.created == 1
 
     assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "paid"
     assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "paid"
     transfer.refresh_from_db()
-    assert stub.created == 1
+    assert stand_in.created == 1
     assert transfer.external_reference == "tr_stub000001"
     assert Entry.objects.filter(reference__startswith=f"transfer:{transfer.pk}:").count() == 2
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
 
 
 @pytest.mark.django_db
-def test_a_stripe_outage_is_retried_with_the_same_idempotency_key(stub, monkeypatch):
+def test_a_stripe_outage_is_retried_with_the_same_idempotency_key(stand_in, monkeypatch):
     # Eager retries run inline (no countdown) when exceptions are not propagated.
     monkeypatch.setitem(payout_transfer_submit.app.conf, "task_eager_propagates", False)
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
-    stub.fail_next = 2
+    stand_in.fail_next = 2
 
     assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "paid"
-    keys = [key for _m, _p, _params, key in stub.requests]
+    keys = [key for _m, _p, _params, key in stand_in.requests]
     assert keys == [transfer.idempotency_key] * 3
-    assert stub.created == 1
+    assert stand_in.created == 1
     transfer.refresh_from_db()
     assert transfer.attempts == 3
 
 
 @pytest.mark.django_db
-def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stub):
+def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stand_in):
     agency = agency_with(rail="stripe_connect", account="")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
@@ -263,7 +229,7 @@ def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stub):
     assert transfer.reason == "The agency has no Stripe account id."
     assert transfer.state_changes.last().reason == transfer.reason
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
-    assert stub.requests == []
+    assert stand_in.requests == []
     # Nothing left the payable accounts; the earnings wait in the run.
     assert (
         balance("agency_payable", agency=agency) == -run.lines.aggregate(s=Sum("agency_share"))["s"]
@@ -285,7 +251,7 @@ def test_a_payee_without_account_details_is_held_and_the_rest_proceed(stub):
 
 
 @pytest.mark.django_db
-def test_a_refused_stripe_transfer_fails_with_the_reason_and_stays_payable(stub):
+def test_a_refused_stripe_transfer_fails_with_the_reason_and_stays_payable(stand_in):
     agency = agency_with(rail="stripe_connect", account="acct_fail")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
@@ -294,7 +260,7 @@ def test_a_refused_stripe_transfer_fails_with_the_reason_and_stays_payable(stub)
     transfer.refresh_from_db()
     assert "No such destination: 'acct_fail'" in transfer.reason
     assert transfer.state_changes.last().to_state == "failed"
-    assert stub.created == 0
+    assert stand_in.created == 0
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
     lines = run.lines.aggregate(share=Sum("agency_share"), net=Sum("net"))
     assert balance("agency_payable", agency=agency) == -lines["share"]
@@ -304,7 +270,7 @@ def test_a_refused_stripe_transfer_fails_with_the_reason_and_stays_payable(stub)
 
 
 @pytest.mark.django_db
-def test_a_returned_transfer_puts_the_money_back_as_payable(stub, admin_user):
+def test_a_returned_transfer_puts_the_money_back_as_payable(stand_in, admin_user):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     run = payout_run_send(run=approved_run(agency=agency))
     transfer = Transfer.objects.get(run=run)
@@ -328,7 +294,7 @@ def test_a_returned_transfer_puts_the_money_back_as_payable(stub, admin_user):
 
 
 @pytest.mark.django_db
-def test_only_an_approved_run_is_sent_and_only_once(stub, admin_user):
+def test_only_an_approved_run_is_sent_and_only_once(stand_in, admin_user):
     agency = agency_with(rail="stripe_connect", account="acct_harbour")
     lily = creator_make(agency=agency, kind="service")
     earning_make(lily, "100.00", when=at(2026, 1))
@@ -353,8 +319,8 @@ def test_only_an_approved_run_is_sent_and_only_once(stub, admin_user):
 
 
 @pytest.mark.django_db
-def test_the_stub_speaks_stripes_errors_and_idempotency(stub):
-    client = stripe_client(api_base=stub.url)
+def test_the_stub_speaks_stripes_errors_and_idempotency(stand_in):
+    client = stripe_client(api_base=stand_in.url)
     params = {"amount": 100, "currency": "cny", "destination": "acct_x"}
     first = client.v1.transfers.create(params=params, options={"idempotency_key": "k1"})
     again = client.v1.transfers.create(params=params, options={"idempotency_key": "k1"})
@@ -370,12 +336,12 @@ def test_the_stub_speaks_stripes_errors_and_idempotency(stub):
     with pytest.raises(stripe.InvalidRequestError) as bad:
         client.v1.transfers.create(params={"amount": 100, "currency": "cny"})
     assert (bad.value.http_status, bad.value.param) == (400, "destination")
-    assert stub.created == 1
+    assert stand_in.created == 1
 
 
 @pytest.mark.django_db
 def test_finance_sends_and_settles_from_the_admin(
-    stub, admin_client, django_capture_on_commit_callbacks
+    stand_in, admin_client, django_capture_on_commit_callbacks
 ):
     agency = agency_with(rail="bank_file", account="DE89370400440532013000")
     run = approved_run(agency=agency)

@@ -14,8 +14,6 @@ from payouts.transfers import payout_run_send
 from . import test_transfers as base
 from .factories import at, creator_make, earning_make
 
-stub = base.stub
-
 
 @pytest.fixture(autouse=True)
 def _english():
@@ -43,7 +41,7 @@ def queued(monkeypatch):
     return ids
 
 
-def test_send_refuses_a_run_that_is_not_approved_in_one_line(stub):
+def test_send_refuses_a_run_that_is_not_approved_in_one_line(stand_in):
     run = computed_run(code="harbour")
     with pytest.raises(CommandError) as refused:
         call_command("payout_run", "--period", "2026-01", "--agency", "harbour", "--send")
@@ -61,7 +59,7 @@ def test_send_refuses_a_run_that_is_not_approved_in_one_line(stub):
         call_command("payout_run", "--period", "2026-01", "--personal", "--send", "--resume")
 
 
-def test_send_sends_an_approved_run_without_computing_it_again(stub, admin_user):
+def test_send_sends_an_approved_run_without_computing_it_again(stand_in, admin_user):
     run = payout_run_approve(run=computed_run(code="harbour"), user=admin_user)
     out = StringIO()
     call_command("payout_run", "--period", "2026-01", "--agency", "harbour", "--send", stdout=out)
@@ -73,7 +71,7 @@ def test_send_sends_an_approved_run_without_computing_it_again(stub, admin_user)
     assert Transfer.objects.count() == 1
 
 
-def test_resume_queues_again_the_pending_transfers_of_that_run_only(stub, queued):
+def test_resume_queues_again_the_pending_transfers_of_that_run_only(stand_in, queued):
     runs = [
         payout_run_send(run=payout_run_approve(run=computed_run(code=code), user=None))
         for code in ("harbour", "bund")
@@ -92,7 +90,7 @@ def test_resume_queues_again_the_pending_transfers_of_that_run_only(stub, queued
     call_command("payout_run", "--period", "2026-01", "--agency", "harbour", "--resume")
     assert queued == []
     assert Transfer.objects.get(pk=bund.pk).state == "pending"
-    assert stub.created == 1
+    assert stand_in.created == 1
 
     # Plain computing is unchanged: a computed (or later) run is returned as it is.
     out = StringIO()
