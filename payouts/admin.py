@@ -1,19 +1,36 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PayoutRunComputeForm
 from .models import (
     CategoryCommissionRate,
     Earning,
     EarningIntake,
     Entry,
     MerchantCommission,
+    PayoutBatch,
     PayoutLine,
     PayoutRun,
     PayoutRunStateChange,
     Posting,
+    Transfer,
+    TransferStateChange,
 )
-from .runs import PayoutRunError, payout_run_approve
+from .runs import PayoutRunError, payout_run_approve, payout_run_compute
 from .selectors import commission_for_partner_users
+from .transfers import (
+    TransferError,
+    payout_batch_settle,
+    payout_run_send,
+    transfer_resend,
+    transfer_return,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -120,9 +137,43 @@ class PayoutRunAdmin(ReadOnlyAdmin):
     readonly_fields = ("failure_reason",)
     inlines = [PayoutRunStateChangeInline]
     actions = ["approve"]
+    change_list_template = "payouts/admin/payoutrun_change_list.html"
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        compute = self.admin_site.admin_view(self.compute_view)
+        return [path("compute/", compute, name="payouts_payoutrun_compute"), *super().get_urls()]
+
+    def compute_view(self, request):
+        """Compute (or resume) one run, as ``manage.py payout_run`` does."""
+        if not request.user.has_perm("payouts.add_payoutrun"):
+            raise PermissionDenied
+        form = PayoutRunComputeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            agency = form.agency()
+            try:
+                run = payout_run_compute(
+                    period=form.cleaned_data["period"], agency=agency, personal=agency is None
+                )
+            except PayoutRunError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _("Payout run %(run)s: %(lines)d lines.")
+                    % {"run": run, "lines": run.lines.count()},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:payouts_payoutrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compute a payout run"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "payouts/admin/payout_run_compute.html", context)
 
     @admin.action(description=_("Approve selected computed payout runs"))
     def approve(self, request, queryset):
@@ -161,20 +212,6 @@ class EntryAdmin(ReadOnlyAdmin):
 
 
 # --- Transfers ---------------------------------------------------------------------------------
-
-from django.contrib.admin import helpers  # noqa: E402
-from django.template.response import TemplateResponse  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-
-from .models import PayoutBatch, Transfer, TransferStateChange  # noqa: E402
-from .transfers import (  # noqa: E402
-    TransferError,
-    payout_batch_settle,
-    payout_run_send,
-    transfer_resend,
-    transfer_return,
-)
 
 
 @admin.action(description=_("Send approved runs"))
