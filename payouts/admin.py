@@ -179,11 +179,13 @@ class PayoutRunAdmin(ReadOnlyAdmin):
     def approve(self, request, queryset):
         for run in queryset:
             try:
-                payout_run_approve(run=run, user=request.user)
+                approved = payout_run_approve(run=run, user=request.user)
             except PayoutRunError as exc:
                 self.message_user(request, f"{run}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, _("Approved %(run)s.") % {"run": run}, messages.SUCCESS)
+                self.message_user(
+                    request, _("Approved %(run)s.") % {"run": approved}, messages.SUCCESS
+                )
 
 
 @admin.register(PayoutLine)
@@ -218,11 +220,12 @@ class EntryAdmin(ReadOnlyAdmin):
 def payout_runs_send(modeladmin, request, queryset):
     for run in queryset:
         try:
-            payout_run_send(run=run, user=request.user)
+            sent = payout_run_send(run=run, user=request.user)
         except (PayoutRunError, TransferError) as exc:
             modeladmin.message_user(request, f"{run}: {exc}", messages.ERROR)
         else:
-            modeladmin.message_user(request, _("Sending %(run)s.") % {"run": run}, messages.SUCCESS)
+            # Stripe transfers may already be paid (Celery in-process): say where it stands.
+            modeladmin.message_user(request, _("Sent %(run)s.") % {"run": sent}, messages.SUCCESS)
 
 
 PayoutRunAdmin.actions = [*PayoutRunAdmin.actions, payout_runs_send]

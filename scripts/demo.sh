@@ -22,6 +22,7 @@ wait_port() {
   return 1
 }
 
+scripts/system-deps.sh pdf  # WeasyPrint statements (Pango, CJK fonts)
 $BIN/python manage.py migrate --noinput -v0
 
 $BIN/python manage.py stripe_connect_stand_in --port "$CONNECT_PORT" >var/stripe-connect.log 2>&1 &

@@ -1,5 +1,7 @@
 import csv
 import io
+import re
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -161,3 +163,18 @@ def test_statement_pdf_in_both_languages(world, client):
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
+    # The Chinese labels are drawn with a CJK font (scripts/system-deps.sh installs Noto CJK),
+    # not as empty boxes from a Latin fallback.
+    assert any(b"Noto-Sans-CJK-SC" in name for name in pdf_font_names(response.content))
+
+
+def pdf_font_names(data: bytes) -> set[bytes]:
+    """The fonts a PDF embeds (WeasyPrint compresses its font dictionaries)."""
+    names = set()
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            text = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        names.update(re.findall(rb"/(?:BaseFont|FontName)\s*/([A-Za-z0-9+\-]+)", text))
+    return names
