@@ -4,7 +4,8 @@ Used by the tests (in a thread on a free port) and by ``make demo``
 (``manage.py stripe_connect_stand_in``); never in production, where
 ``STRIPE_CONNECT_API_BASE`` is empty and the official library talks to Stripe.
 
-Serves ``POST /v1/transfers`` and ``GET /v1/transfers/{id}`` in Stripe's wire format:
+Serves ``POST /v1/transfers``, ``GET /v1/transfers/{id}`` and
+``POST /v1/transfers/{id}/reversals`` in Stripe's wire format:
 form-encoded requests, JSON objects (``"object": "transfer"``), Stripe error bodies
 (``{"error": {"type", "message", "param"}}``) with 400/401/404/500, and idempotency: a
 replayed ``Idempotency-Key`` returns the first response; the same key with different
@@ -25,11 +26,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
+
+_REVERSALS_PATH = re.compile(r"/v1/transfers/(tr_[A-Za-z0-9]+)/reversals")
 
 
 class StripeConnectStandIn:
@@ -120,7 +124,8 @@ class StripeConnectStandIn:
     def handle_post(self, path: str, params: dict, key: str | None) -> tuple[int, dict]:
         with self.lock:
             self.requests.append(("POST", path, params, key))
-            if path != "/v1/transfers":
+            reversal = _REVERSALS_PATH.fullmatch(path)
+            if path != "/v1/transfers" and reversal is None:
                 return 404, self.error(
                     "invalid_request_error", f"Unrecognized request URL (POST: {path})."
                 )
@@ -137,7 +142,10 @@ class StripeConnectStandIn:
             if self.fail_next:
                 self.fail_next -= 1
                 return 500, self.error("api_error", "Something went wrong on Stripe's end.")
-            status, body = self._create(params)
+            if reversal is not None:
+                status, body = self._reverse(reversal.group(1), params)
+            else:
+                status, body = self._create(params)
             if key is not None:
                 self.idempotency[key] = (params, status, body)
             return status, body
@@ -180,7 +188,39 @@ class StripeConnectStandIn:
             "reversed": False,
             "transfer_group": params.get("transfer_group"),
         }
-        self.transfers[transfer_id] = body
+        # A copy: a later reversal changes the stored transfer, not this first response
+        # (an idempotent replay answers what was first answered, as Stripe does).
+        self.transfers[transfer_id] = dict(body)
+        return 200, body
+
+    def _reverse(self, transfer_id: str, params: dict) -> tuple[int, dict]:
+        transfer = self.transfers.get(transfer_id)
+        if transfer is None:
+            return 404, self.error(
+                "invalid_request_error", f"No such transfer: '{transfer_id}'", "id"
+            )
+        left = transfer["amount"] - transfer["amount_reversed"]
+        try:
+            amount = int(params.get("amount") or left)
+        except ValueError:
+            return 400, self.error("invalid_request_error", "Invalid integer.", "amount")
+        if amount <= 0 or amount > left:
+            return 400, self.error(
+                "invalid_request_error",
+                f"Amount must be between 1 and what is left to reverse ({left}).",
+                "amount",
+            )
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        body = {
+            "id": f"trr_stub{next(self._ids):06d}",
+            "object": "transfer_reversal",
+            "amount": amount,
+            "created": int(time.time()),
+            "currency": transfer["currency"],
+            "metadata": {},
+            "transfer": transfer_id,
+        }
         return 200, body
 
     def handle_get(self, path: str) -> tuple[int, dict]:

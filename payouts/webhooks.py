@@ -7,17 +7,17 @@ Decisions:
   5-minute tolerance) is stored as rejected and answered 400.
 - One row per event id (unique): a replay answers 200 and changes nothing. An event whose
   processing crashed stays ``received`` and is processed again when Stripe retries.
-- ``transfer.reversed``, and ``transfer.updated`` whose ``amount_reversed`` equals its
-  ``amount``: our transfer (``external_reference`` = the Stripe transfer id) is returned
-  (``transfer_return``: payable again, ledger entry, earnings back in the run).
+- ``transfer.reversed`` and ``transfer.updated`` say a transfer changed; what changed is
+  read from Stripe (``GET /v1/transfers/{id}``, DESIGN.md: the event is a notification,
+  Stripe's object the truth). Fully reversed (``amount_reversed`` = ``amount``): our
+  transfer (``external_reference`` = the Stripe transfer id) is returned
+  (``transfer_return``: payable again, ledger entry, earnings back in the run). Stripe
+  unreachable: 503, the event stays ``received`` and Stripe's retry processes it.
 - A partial reversal is recorded on the event (``review``) and logged, not applied: our
   transfer, its ledger entries and the run's lines are per payee and all-or-nothing, so
   splitting one needs a person's decision.
 - Unknown Stripe transfer ids, amounts or currencies that do not match ours, and transfers
   not ``paid`` are kept with a note (200: Stripe must not retry what we chose to ignore).
-- We act on the signed event's figures rather than re-fetching the transfer: the event is
-  authenticated with our secret, a reversal never goes back, and the Connect stand-in used
-  in tests and the demo has no reversals to re-fetch.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from commerce.checkout.payments import amount_to_minor
+from commerce.checkout.payments import amount_to_minor, stripe_client
 
 from .models import ConnectWebhookEvent, Transfer
 from .transfers import TransferError, transfer_return
@@ -43,6 +43,28 @@ logger = logging.getLogger(__name__)
 
 E = ConnectWebhookEvent.State
 REVERSAL_TYPES = ("transfer.reversed", "transfer.updated")
+
+
+class StripeUnavailable(Exception):
+    """Stripe could not be asked about the transfer: answer 503 so that it retries."""
+
+
+def _stripe_transfer(stripe_id: str) -> dict | None:
+    """Stripe's transfer as it is now (amount, amount reversed, currency); None if unknown."""
+    client = stripe_client(api_base=settings.STRIPE_CONNECT_API_BASE)
+    try:
+        transfer = client.v1.transfers.retrieve(stripe_id)
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 404:
+            return None
+        raise StripeUnavailable(str(error)) from error
+    except stripe.StripeError as error:
+        raise StripeUnavailable(str(error)) from error
+    return {
+        "amount": int(transfer.amount),
+        "amount_reversed": int(transfer.amount_reversed or 0),
+        "currency": str(transfer.currency).upper(),
+    }
 
 
 def connect_event_receive(*, body: bytes, signature: str | None) -> tuple[int, dict]:
@@ -74,7 +96,11 @@ def connect_event_receive(*, body: bytes, signature: str | None) -> tuple[int, d
             )
     except IntegrityError:
         record = ConnectWebhookEvent.objects.get(event_id=event.id)
-    return 200, {"status": connect_event_process(event_pk=record.pk)}
+    try:
+        return 200, {"status": connect_event_process(event_pk=record.pk)}
+    except StripeUnavailable as error:
+        logger.warning("Connect event %s: Stripe unreachable, retried later: %s", event.id, error)
+        return 503, {"error": _("Stripe could not be reached; the event will be retried.")}
 
 
 def _finish(record: ConnectWebhookEvent, state: str, note: str = "", transfer=None) -> str:
@@ -85,28 +111,36 @@ def _finish(record: ConnectWebhookEvent, state: str, note: str = "", transfer=No
 
 
 def connect_event_process(*, event_pk: int) -> str:
-    """Act on one stored, verified event exactly once. Returns the outcome."""
+    """Act on one stored, verified event exactly once. Returns the outcome.
+
+    ``StripeUnavailable`` (nothing changed, the event stays received) when the transfer
+    cannot be read from Stripe.
+    """
+    record = ConnectWebhookEvent.objects.get(pk=event_pk)
+    if record.state != E.RECEIVED:
+        return "duplicate"
+    ours = Transfer.objects.filter(
+        external_reference=record.stripe_transfer_id, rail="stripe_connect"
+    ).first()
+    handled = record.type in REVERSAL_TYPES and record.stripe_transfer_id
+    # Read Stripe's transfer before taking any lock: no row stays locked over the network.
+    stripe_side = _stripe_transfer(record.stripe_transfer_id) if handled and ours else None
     with transaction.atomic():
         record = ConnectWebhookEvent.objects.select_for_update().get(pk=event_pk)
         if record.state != E.RECEIVED:
             return "duplicate"
-        if record.type not in REVERSAL_TYPES or not record.stripe_transfer_id:
+        if not handled:
             return _finish(record, E.IGNORED, "event type not handled")
-        obj = json.loads(record.body)["data"]["object"]
-        amount, reversed_amount = int(obj.get("amount") or 0), int(obj.get("amount_reversed") or 0)
-        if reversed_amount <= 0:
-            return _finish(record, E.IGNORED, "no reversal")
-        transfer = (
-            Transfer.objects.select_for_update(of=("self",))
-            .filter(external_reference=record.stripe_transfer_id, rail="stripe_connect")
-            .first()
-        )
-        if transfer is None:
+        if ours is None or stripe_side is None:
             return _finish(record, E.IGNORED, f"unknown transfer {record.stripe_transfer_id}")
-        ours = amount_to_minor(amount=transfer.amount, currency=transfer.currency)
-        currency = str(obj.get("currency") or "").upper()
-        if amount != ours or currency != transfer.currency:
-            note = f"Stripe says {amount} {currency}, our transfer is {ours} {transfer.currency}"
+        transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=ours.pk)
+        amount, reversed_amount = stripe_side["amount"], stripe_side["amount_reversed"]
+        if reversed_amount <= 0:
+            return _finish(record, E.IGNORED, "no reversal", transfer)
+        minor = amount_to_minor(amount=transfer.amount, currency=transfer.currency)
+        currency = stripe_side["currency"]
+        if amount != minor or currency != transfer.currency:
+            note = f"Stripe says {amount} {currency}, our transfer is {minor} {transfer.currency}"
             logger.warning("Connect event %s: %s", record.event_id, note)
             return _finish(record, E.REVIEW, note, transfer)
         if reversed_amount < amount:
