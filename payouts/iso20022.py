@@ -91,6 +91,25 @@ def _parse(*, message: str, data: bytes):
     return root
 
 
+def _not_the_message(*, root, message: str) -> XmlInvalid:
+    """The error for a document whose root is not ``message``'s Document element."""
+    found = etree.QName(root)
+    return XmlInvalid(
+        _(
+            "The document is not a %(message)s message: its root is %(found)s "
+            "in namespace %(ns)s (line %(line)s)."
+        )
+        % {
+            "message": message,
+            "found": found.localname,
+            "ns": found.namespace or "-",
+            "line": root.sourceline,
+        },
+        line=root.sourceline,
+        path="/" + found.localname,
+    )
+
+
 def message_of(*, data: bytes, expected: tuple[str, ...]) -> str:
     """Which of ``expected`` the document is, from its root's namespace; ``XmlInvalid``
     (naming the expected messages) when it is none of them or not XML."""
@@ -99,21 +118,7 @@ def message_of(*, data: bytes, expected: tuple[str, ...]) -> str:
     for message in expected:
         if root.tag == f"{{{namespace(message)}}}Document":
             return message
-    found = etree.QName(root)
-    raise XmlInvalid(
-        _(
-            "The document is not a %(message)s message: its root is %(found)s "
-            "in namespace %(ns)s (line %(line)s)."
-        )
-        % {
-            "message": names,
-            "found": found.localname,
-            "ns": found.namespace or "-",
-            "line": root.sourceline,
-        },
-        line=root.sourceline,
-        path="/" + found.localname,
-    )
+    raise _not_the_message(root=root, message=names)
 
 
 def xml_document(*, message: str, data: bytes):
@@ -126,21 +131,7 @@ def xml_document(*, message: str, data: bytes):
     root = _parse(message=message, data=data)
     expected = f"{{{namespace(message)}}}Document"
     if root.tag != expected:
-        found = etree.QName(root)
-        raise XmlInvalid(
-            _(
-                "The document is not a %(message)s message: its root is %(found)s "
-                "in namespace %(ns)s (line %(line)s)."
-            )
-            % {
-                "message": message,
-                "found": found.localname,
-                "ns": found.namespace or "-",
-                "line": root.sourceline,
-            },
-            line=root.sourceline,
-            path="/" + found.localname,
-        )
+        raise _not_the_message(root=root, message=message)
     schema = _schema(message)
     try:
         if schema.validate(root):

@@ -59,7 +59,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import re
@@ -79,6 +78,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Creator
 from commerce.checkout.payments import amount_to_minor, stripe_client
+from tax.exports import csv_bytes
 
 from .iso20022 import PAIN001, xml_validate
 from .ledger import Leg, ledger_entry_post
@@ -702,20 +702,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _csv_build(*, batch: PayoutBatch, transfers: list[Transfer]) -> bytes:
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["end_to_end_id", "payee", "account", "bank_code", "amount", "currency", "reference"]
-    )
+    """The batch as CSV: UTF-8 with a BOM (Excel reads the Chinese payee names) and cells
+    neutralised against formula injection, like every CSV we write (``tax.exports``)."""
+    headers = ["end_to_end_id", "payee", "account", "bank_code", "amount", "currency", "reference"]
+    rows = []
     for t in transfers:
         name, bank_code = _payee_bank(t)
         row = [t.idempotency_key, name, t.destination, bank_code]
-        row += [f"{t.amount:.2f}", t.currency, batch.reference]
-        # Spreadsheet formula injection: a cell starting with = + - @ is quoted as text.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return out.getvalue().encode("utf-8")
+        rows.append(row + [f"{t.amount:.2f}", t.currency, batch.reference])
+    return csv_bytes(headers=headers, rows=rows)
 
 
 def _batch_write(*, batch_id: int) -> None:

@@ -18,15 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .bank_returns import BankReturnError, bank_return_import
 from .models import BankReturnImport
+from .views_finance import finance_staff_can
 
 IMPORT_PERMISSION = "payouts.add_bankreturnimport"
 MAX_BYTES = 20 * 1024 * 1024
 
 
 def finance_can_import(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or (user.is_staff and user.has_perm(IMPORT_PERMISSION))
+    return finance_staff_can(user, IMPORT_PERMISSION)
 
 
 class BankReturnForm(forms.Form):

@@ -26,10 +26,15 @@ from .exports import ExportError, tax_export_prepare
 FINANCE_PERMISSION = "payouts.view_payoutline"
 
 
-def finance_can_export(user) -> bool:
+def finance_staff_can(user, permission: str) -> bool:
+    """Superusers, and active staff holding ``permission``: the finance back office."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or (user.is_staff and user.has_perm(FINANCE_PERMISSION))
+    return user.is_superuser or (user.is_staff and user.has_perm(permission))
+
+
+def finance_can_export(user) -> bool:
+    return finance_staff_can(user, FINANCE_PERMISSION)
 
 
 class TaxExportForm(forms.Form):

@@ -6,11 +6,12 @@ import itertools
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from agencies.models import Agency, Contract
 from payouts.ledger import ledger_earnings_post
-from payouts.models import Earning
+from payouts.models import Earning, Posting
 from tests.factories import CreatorFactory, RateFactory
 
 _refs = itertools.count(1)
@@ -68,3 +69,10 @@ def earning_make(creator, amount: str, *, when: datetime, currency: str = "CNY",
 
 def payout_rate_make(*, base: str, rate: str, as_of: date = date(2026, 1, 1)):
     return RateFactory(kind="customs", base=base, quote="CNY", rate=Decimal(rate), as_of=as_of)
+
+
+def balance(account: str, **filters) -> Decimal:
+    """The ledger balance of ``account`` (positive = debit) over postings matching ``filters``
+    (``currency``, ``creator``, ``agency``...)."""
+    total = Posting.objects.filter(account=account, **filters).aggregate(t=Sum("amount"))["t"]
+    return total or Decimal(0)

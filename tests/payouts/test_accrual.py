@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
 
 from payouts.ledger import creator_earned_first_mismatch, ledger_earnings_post
 from payouts.models import Earning, Entry, Posting
@@ -13,17 +12,10 @@ from payouts.runs import payout_run_compute
 from payouts.services import earning_state_set
 
 from .conftest import event, post_signed
-from .factories import agency_make, at, creator_make, earning_make, payout_rate_make
+from .factories import agency_make, at, balance, creator_make, earning_make, payout_rate_make
 
 D = Decimal
 pytestmark = pytest.mark.django_db
-
-
-def balance(account, currency, **party):
-    total = Posting.objects.filter(account=account, currency=currency, **party).aggregate(
-        t=Sum("amount")
-    )["t"]
-    return total or D("0")
 
 
 def legs_of(reference):
@@ -62,9 +54,9 @@ def test_a_batch_is_accrued_per_earning_in_its_currency_and_a_replay_writes_noth
     response = post_signed(client, payload)
     assert [r["status"] for r in response.json()["results"]] == [201, 201, 201, 422]
     assert Entry.objects.filter(kind="earning_accrued").count() == 3
-    assert balance("creator_earned", "CNY", creator=lily) == D("-62.55")  # 12.50 + 50.05
-    assert balance("creator_earned", "USD", creator=lily) == D("-5.00")
-    assert balance("platform_revenue", "CNY") == D("62.55")
+    assert balance("creator_earned", currency="CNY", creator=lily) == D("-62.55")  # 12.50 + 50.05
+    assert balance("creator_earned", currency="USD", creator=lily) == D("-5.00")
+    assert balance("platform_revenue", currency="CNY") == D("62.55")
     assert not Posting.objects.filter(creator=mia).exists()
 
     again = post_signed(client, payload)
@@ -97,8 +89,8 @@ def test_reversing_an_available_earning_undoes_its_accrual_a_pending_one_posts_n
         ("platform_revenue", D("-10.00"), "CNY", None),
     ]
     assert not Entry.objects.filter(reference__startswith=f"earning:{pending.pk}:").exists()
-    assert balance("creator_earned", "CNY", creator=ada) == 0
-    assert balance("platform_revenue", "CNY") == 0
+    assert balance("creator_earned", currency="CNY", creator=ada) == 0
+    assert balance("platform_revenue", currency="CNY") == 0
     call_command("ledger_check")
 
 
@@ -109,7 +101,7 @@ def test_a_run_clears_the_accrual_of_its_earnings_in_each_currency():
     earning_make(ada, "0.05", when=at(2026, 1), currency="USD")
     earning_make(ada, "100.00", when=at(2026, 1))
     later = earning_make(ada, "7.00", when=at(2026, 2, 3))  # next month's: stays accrued
-    assert balance("creator_earned", "USD", creator=ada) == D("-100.05")
+    assert balance("creator_earned", currency="USD", creator=ada) == D("-100.05")
 
     run = payout_run_compute(period="2026-01", personal=True)
     line = run.lines.get()
@@ -127,12 +119,12 @@ def test_a_run_clears_the_accrual_of_its_earnings_in_each_currency():
         ]
     )
     # The run's earnings net to zero on creator_earned; the next month's stays owed.
-    assert balance("creator_earned", "USD", creator=ada) == 0
-    assert balance("creator_earned", "CNY", creator=ada) == -later.amount
+    assert balance("creator_earned", currency="USD", creator=ada) == 0
+    assert balance("creator_earned", currency="CNY", creator=ada) == -later.amount
     # fx_conversion holds the USD bought and its CNY cost: it balances within the entry,
     # not per currency.
-    assert balance("fx_conversion", "USD") == D("-100.05")
-    assert balance("fx_conversion", "CNY") == D("712.70")
+    assert balance("fx_conversion", currency="USD") == D("-100.05")
+    assert balance("fx_conversion", currency="CNY") == D("712.70")
     assert creator_earned_first_mismatch() is None
     call_command("ledger_check")
 
@@ -146,7 +138,7 @@ def test_a_currency_is_converted_once_whatever_the_contract_kinds_of_its_earning
     run = payout_run_compute(period="2026-01", agency=agency)
     # 0.10 × 7.1234 = 0.71234 → 0.71 (two conversions of 0.05 would give 0.36 + 0.36).
     assert run.lines.get().gross == D("0.71")
-    assert balance("fx_conversion", "CNY") == D("0.71")
+    assert balance("fx_conversion", currency="CNY") == D("0.71")
     call_command("ledger_check")
 
 
@@ -158,7 +150,7 @@ def test_a_creator_left_out_of_a_run_stays_accrued():
     run = payout_run_compute(period="2026-01", personal=True)
     assert list(run.lines.values_list("creator_id", flat=True)) == [ada.pk]
     # The negative earning's accrual is the mirror: the creator owes it back.
-    assert balance("creator_earned", "CNY", creator=bea) == D("10.00")
+    assert balance("creator_earned", currency="CNY", creator=bea) == D("10.00")
     assert Earning.objects.get(pk=negative.pk).state == "available"
     assert not Entry.objects.filter(reference=f"payout-line:{run.pk}:{bea.pk}").exists()
     call_command("ledger_check")
@@ -210,6 +202,6 @@ def test_rewards_in_through_the_api_then_a_run_leave_nothing_accrued(client, lil
     _, end = period_bounds(period=period)
     run = payout_run_compute(period=period, personal=True, now=end)
     assert run.lines.get().gross == D("37.50")  # 12.50 + 500 coins × 0.10 × 50%
-    assert balance("creator_earned", "CNY", creator=lily) == 0
-    assert balance("platform_revenue", "CNY") == D("37.50")
+    assert balance("creator_earned", currency="CNY", creator=lily) == 0
+    assert balance("platform_revenue", currency="CNY") == D("37.50")
     call_command("ledger_check")

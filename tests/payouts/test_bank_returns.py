@@ -19,7 +19,6 @@ from payouts.models import (
     Entry,
     PayoutBatch,
     PayoutRun,
-    Posting,
     Transfer,
     TransferStateChange,
 )
@@ -27,7 +26,7 @@ from payouts.runs import payout_run_approve, payout_run_compute
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import payout_batch_settle, payout_run_send
 
-from .factories import at, creator_make, earning_make
+from .factories import at, balance, creator_make, earning_make
 
 D = Decimal
 
@@ -120,11 +119,6 @@ def pain002(
         f"<OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>{group_xml}</OrgnlGrpInfAndSts>\n"
         f"{info}\n</CstmrPmtStsRpt>\n</Document>\n"
     ).encode()
-
-
-def balance(account, **party) -> Decimal:
-    total = Posting.objects.filter(account=account, **party).aggregate(t=Sum("amount"))["t"]
-    return total or D(0)
 
 
 def keys(batch) -> list[str]:

@@ -14,12 +14,12 @@ from django.utils import translation
 
 from agencies.models import Agency
 from commerce.checkout.payments import stripe_client
-from payouts.models import ConnectWebhookEvent, Entry, Posting, Transfer, TransferStateChange
+from payouts.models import ConnectWebhookEvent, Entry, Transfer, TransferStateChange
 from payouts.runs import payout_run_approve, payout_run_compute
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import payout_run_send
 
-from .factories import at, creator_make, earning_make
+from .factories import at, balance, creator_make, earning_make
 
 D = Decimal
 SECRET = "whsec_test_connect"
@@ -107,11 +107,6 @@ def post(client, body: bytes, signature: str | None = "sign"):
     if signature is not None:
         headers["HTTP_STRIPE_SIGNATURE"] = signature
     return client.post(URL, data=body, content_type="application/json", **headers)
-
-
-def balance(account, **party):
-    total = Posting.objects.filter(account=account, **party).aggregate(t=Sum("amount"))["t"]
-    return total or D(0)
 
 
 def test_the_route_is_the_payouts_connect_webhook():

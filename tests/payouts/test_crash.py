@@ -30,7 +30,6 @@ from payouts.models import (
     PayoutBatch,
     PayoutLine,
     PayoutRun,
-    Posting,
     Transfer,
 )
 from payouts.runs import payout_run_approve, payout_run_compute
@@ -38,7 +37,7 @@ from payouts.tasks import payout_runs_monthly
 from payouts.transfers import PAIN001_NS, payout_batch_settle, payout_run_send
 from payouts.transfers import payout_transfers_requeue as requeue
 
-from .factories import at, creator_make, earning_make, payout_rate_make
+from .factories import at, balance, creator_make, earning_make, payout_rate_make
 from .workers import celery_workers
 
 pytestmark = [
@@ -72,11 +71,6 @@ LINE_FIELDS = (
 def workers(stand_in, tmp_path):
     with celery_workers(directory=tmp_path) as pool:
         yield pool
-
-
-def balance(account: str, **party) -> Decimal:
-    total = Posting.objects.filter(account=account, **party).aggregate(t=Sum("amount"))["t"]
-    return total or D(0)
 
 
 # --- Computing ---------------------------------------------------------------------------

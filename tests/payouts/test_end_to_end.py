@@ -25,13 +25,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from agencies.models import Agency, Contract
-from payouts.models import PayoutBatch, PayoutLine, PayoutRun, Posting, Transfer
+from payouts.models import PayoutBatch, PayoutLine, PayoutRun, Transfer
 from payouts.tasks import payout_runs_monthly
 from tax.money import quantize_money
 from tax.withholding import Payment, withhold
 from tests.factories import CreatorFactory, UserFactory
 
 from .conftest import post_signed
+from .factories import balance
 from .workers import celery_workers
 
 pytestmark = [
@@ -165,11 +166,6 @@ def money_in(html: str, element_id: str) -> Decimal:
     match = re.search(rf'id="{element_id}">([^<]*)<', html)
     assert match, f"no #{element_id} in the page"
     return D(re.sub(r"[^\d.\-]", "", match.group(1)))
-
-
-def balance(account: str, **party) -> Decimal:
-    total = Posting.objects.filter(account=account, **party).aggregate(t=Sum("amount"))["t"]
-    return total or D(0)
 
 
 def run_states(period: str) -> set[str]:

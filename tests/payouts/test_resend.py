@@ -114,7 +114,7 @@ def test_personal_payees_are_paid_by_bank_file_and_a_held_one_is_resent(
     assert tx.findtext(member, namespaces=NS) == "102100099996"
     assert tx.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=NS) == "6222020200001111222"
     assert D(tx.findtext("p:Amt/p:InstdAmt", namespaces=NS)) == lily_net
-    with open(batch.csv_path, newline="", encoding="utf-8") as handle:
+    with open(batch.csv_path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["payee"], r["account"], r["bank_code"], D(r["amount"])) for r in rows] == [
         ("李丽", "6222020200001111222", "102100099996", lily_net)

@@ -1,6 +1,7 @@
 """Sending approved payout runs: transfers through Stripe Connect (the stand-in) and bank files."""
 
 import csv
+import io
 import time
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -17,7 +18,6 @@ from payouts.models import (
     Entry,
     PayoutBatch,
     PayoutRun,
-    Posting,
     Transfer,
     TransferStateChange,
 )
@@ -26,12 +26,13 @@ from payouts.tasks import payout_transfer_submit
 from payouts.transfers import (
     PAIN001_NS,
     TransferError,
+    _csv_build,
     payout_batch_settle,
     payout_run_send,
     transfer_return,
 )
 
-from .factories import at, creator_make, earning_make
+from .factories import at, balance, creator_make, earning_make
 
 D = Decimal
 NS = {"p": PAIN001_NS}
@@ -64,11 +65,6 @@ def approved_run(*, agency=None, user=None):
     earning_make(sam, "500.00", when=at(2026, 1))
     run = payout_run_compute(period="2026-01", agency=agency, personal=agency is None)
     return payout_run_approve(run=run, user=user)
-
-
-def balance(account, **party):
-    total = Posting.objects.filter(account=account, **party).aggregate(t=Sum("amount"))["t"]
-    return total or D(0)
 
 
 def wait_for(predicate, timeout=15.0):
@@ -159,7 +155,9 @@ def test_a_bank_file_run_is_written_by_the_worker_and_paid_when_settled(
     assert tx.findtext("p:CdtrAgt/p:FinInstnId/p:BIC", namespaces=NS) == "ICBKCNBJ"
     assert tx.findtext("p:Cdtr/p:Nm", namespaces=NS) == "Harbour Talent Ltd"
     assert tx.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=NS) == "6222020200001234567"
-    with open(batch.csv_path, newline="") as handle:
+    with open(batch.csv_path, "rb") as handle:
+        assert handle.read(3) == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel reads Chinese names
+    with open(batch.csv_path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["account"], D(r["amount"]), r["currency"]) for r in rows] == [
         ("6222020200001234567", amount, "CNY")
@@ -371,3 +369,17 @@ def test_finance_sends_and_settles_from_the_admin(
     assert transfer.state == "paid"
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
     call_command("ledger_check")
+
+
+def test_the_bank_csv_defuses_spreadsheet_formulas_in_payee_details():
+    agency = Agency(
+        id=7,
+        legal_name="Formula Ltd",
+        bank_account_name='=HYPERLINK("http://evil.example","pay")',
+        bank_code="@SUM(1)",
+    )
+    transfer = Transfer(id=9, agency=agency, amount=D("10.00"), currency="CNY", destination="-1")
+    data = _csv_build(batch=PayoutBatch(reference="PB1-2026-01"), transfers=[transfer])
+    (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert row["payee"] == '\'=HYPERLINK("http://evil.example","pay")'
+    assert (row["bank_code"], row["account"], row["amount"]) == ("'@SUM(1)", "'-1", "10.00")
