@@ -77,7 +77,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Creator
-from commerce.checkout.payments import amount_to_minor, stripe_client
+from commerce.stripe_api import amount_to_minor, stripe_client
 from tax.exports import csv_bytes
 
 from .iso20022 import PAIN001, xml_validate

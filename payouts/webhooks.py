@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from commerce.checkout.payments import amount_to_minor, stripe_client
+from commerce.stripe_api import amount_to_minor, stripe_client
 
 from .models import ConnectWebhookEvent, Transfer
 from .transfers import TransferError, transfer_return

@@ -10,13 +10,13 @@ import hashlib
 from decimal import Decimal
 
 import stripe
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from commerce.order.signals import order_paid, order_refunded
-from tax.money import minor_unit, quantize_money
+from commerce.stripe_api import amount_to_minor, stripe_client
+from tax.money import quantize_money
 
 Order = get_model("order", "Order")
 StripePayment = get_model("order", "StripePayment")
@@ -39,24 +39,6 @@ class PaymentUnavailable(Exception):
 
 class RefundRefused(Exception):
     """The refund cannot be made; the message is safe to show staff."""
-
-
-def stripe_client(*, api_base: str | None = None) -> stripe.StripeClient:
-    """The official client; ``api_base`` (else ``STRIPE_API_BASE``) points it at a local server."""
-    kwargs = {}
-    api_base = api_base if api_base is not None else settings.STRIPE_API_BASE
-    if api_base:
-        kwargs["base_addresses"] = {"api": api_base}
-    return stripe.StripeClient(settings.STRIPE_API_KEY, max_network_retries=0, **kwargs)
-
-
-def amount_to_minor(*, amount: Decimal, currency: str) -> int:
-    """Stripe's integer amount: 12.34 USD -> 1234, 1234 JPY -> 1234 (rounded half-up)."""
-    return int(quantize_money(amount, currency) / minor_unit(currency))
-
-
-def amount_from_minor(*, minor: int, currency: str) -> Decimal:
-    return quantize_money(Decimal(minor) * minor_unit(currency), currency)
 
 
 def payment_intent_create(

@@ -55,7 +55,12 @@ def _users():
     )
     partners = {}
     for code, name, country, currency, email in data.MERCHANTS:
-        partner, _ = Partner.objects.get_or_create(code=code, defaults={"name": name})
+        partner, _ = Partner.objects.get_or_create(
+            code=code, defaults={"name": name, "ship_from_country": country}
+        )
+        if partner.ship_from_country != country:
+            partner.ship_from_country = country
+            partner.save(update_fields=["ship_from_country"])
         user = User.objects.filter(username=code).first()
         if user is None:
             # Oscar's merchant model: a partner user with dashboard access, not staff, so

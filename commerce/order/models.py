@@ -5,7 +5,87 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractLine
 
 
+class Consignment(models.Model):
+    """The goods of one merchant (ship-from location) in one order, going to one address.
+
+    Written when the order is placed, from the checkout's per-consignment quote. Amounts are
+    in the order currency. ``duties``/``taxes`` are what the shopper paid at checkout;
+    ``border_estimate`` is what the destination will collect at delivery (not paid to us).
+    A merchant sees and acts on only its own consignments (DESIGN §3).
+    """
+
+    class Kind(models.TextChoices):
+        DOMESTIC = "domestic", _("Domestic")
+        IMPORT = "import", _("Import")
+
+    class Collected(models.TextChoices):
+        NONE = "none", _("No import charges")
+        AT_CHECKOUT = "at_checkout", _("Duties paid at checkout")
+        AT_BORDER = "at_border", _("Duties collected at delivery")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting shipment")
+        SHIPPED = "shipped", _("Shipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="consignments")
+    partner = models.ForeignKey(
+        "partner.Partner", on_delete=models.PROTECT, related_name="consignments"
+    )
+    ship_from = models.CharField(_("ships from"), max_length=2)
+    destination = models.CharField(_("destination"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    collected = models.CharField(
+        _("import charges"), max_length=12, choices=Collected.choices, default=Collected.NONE
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    goods = models.DecimalField(_("goods"), max_digits=12, decimal_places=2, default=0)
+    shipping = models.DecimalField(_("shipping"), max_digits=12, decimal_places=2, default=0)
+    duties = models.DecimalField(_("duties"), max_digits=12, decimal_places=2, default=0)
+    taxes = models.DecimalField(_("import taxes"), max_digits=12, decimal_places=2, default=0)
+    border_estimate = models.DecimalField(
+        _("estimated charges at delivery"), max_digits=12, decimal_places=2, default=0
+    )
+    # The landed-cost quote as shown at checkout: [{"code", "label", "amount"}, ...] and the
+    # engine's reason code, so pages and emails show what the shopper was told.
+    quote = models.JSONField(_("quote"), default=dict, blank=True)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    delivery_days = models.CharField(_("delivery promise"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    refunded = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        app_label = "order"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "partner"], name="consignment_per_partner")
+        ]
+        verbose_name = _("consignment")
+        verbose_name_plural = _("consignments")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.partner_id} {self.ship_from}->{self.destination}"
+
+    @property
+    def total(self):
+        """What the shopper paid us for this consignment (goods, shipping, duties, taxes)."""
+        return self.goods + self.shipping + self.duties + self.taxes
+
+
 class Line(AbstractLine):
+    consignment = models.ForeignKey(
+        "order.Consignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("consignment"),
+    )
     attributed_note = models.ForeignKey(
         "catalogue.Note",
         on_delete=models.SET_NULL,

@@ -2,8 +2,18 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from oscar.apps.partner.abstract_models import AbstractPartner
 
 from catalog.validators import validate_currency_code
+
+
+class Partner(AbstractPartner):
+    """A merchant. ``ship_from_country`` is where its goods leave from (its warehouse): it
+    decides whether a consignment is domestic or an import for a destination. A product's
+    ``origin_country`` (where it was made) is a different fact, the one customs asks for."""
+
+    ship_from_country = CountryField(_("ships from"), blank=True)
 
 
 class Rate(models.Model):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import Agency
-from commerce.checkout.payments import stripe_client
+from commerce.stripe_api import stripe_client
 from payouts.models import ConnectWebhookEvent, Entry, Transfer, TransferStateChange
 from payouts.runs import payout_run_approve, payout_run_compute
 from payouts.tasks import payout_transfer_submit

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from agencies.models import Agency
-from commerce.checkout.payments import stripe_client
+from commerce.stripe_api import stripe_client
 from payouts.models import (
     Earning,
     Entry,

@@ -101,7 +101,7 @@ def test_us_duties_are_collected_at_the_border_and_not_charged(
 
 
 def test_jpy_amount_has_no_minor_unit(client, shop, django_capture_on_commit_callbacks, rates):
-    from commerce.checkout.payments import amount_to_minor
+    from commerce.stripe_api import amount_to_minor
 
     assert amount_to_minor(amount=Decimal("6405"), currency="JPY") == 6405
     assert amount_to_minor(amount=Decimal("12.345"), currency="USD") == 1235

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from commerce.checkout.payments import stripe_client
+from commerce.stripe_api import stripe_client
 from tests.factories import PartnerFactory, UserFactory, product_with_price
 
 from .conftest import basket_add, checkout_preview, deliver, event_payload, place_order
