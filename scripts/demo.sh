@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 LOCALSTRIPE_PORT=${LOCALSTRIPE_PORT:-8420}
 CONNECT_PORT=${CONNECT_PORT:-8421}
+DEMO_PORT=${DEMO_PORT:-8000}
 WEBHOOK_SECRET=whsec_demo_localstripe
 mkdir -p var
 pids=()
@@ -35,12 +36,12 @@ if [ -z "${STRIPE_API_KEY:-}" ]; then
   export STRIPE_PUBLISHABLE_KEY=pk_test_demo STRIPE_WEBHOOK_SECRET=$WEBHOOK_SECRET
   wait_port "$LOCALSTRIPE_PORT"
   $BIN/python manage.py localstripe_webhook --base "$STRIPE_API_BASE" \
-    --url http://127.0.0.1:8000/checkout/stripe/webhook/ --secret "$WEBHOOK_SECRET"
+    --url "http://127.0.0.1:$DEMO_PORT/checkout/stripe/webhook/" --secret "$WEBHOOK_SECRET"
   echo "Card payments go to localstripe on port $LOCALSTRIPE_PORT (test card 4242 4242 4242 4242)"
 fi
 wait_port "$CONNECT_PORT"
 
 $BIN/python manage.py demo_data
 $BIN/python manage.py demo_payouts
-echo "Serving the demo on http://127.0.0.1:8000 (admin: admin / admin)"
-SERVE_MEDIA=1 $BIN/python manage.py runserver --insecure --noreload 127.0.0.1:8000
+echo "Serving the demo on http://127.0.0.1:$DEMO_PORT (admin: admin / admin)"
+SERVE_MEDIA=1 $BIN/python manage.py runserver --insecure --noreload "127.0.0.1:$DEMO_PORT"
