@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "sorl.thumbnail",
+    "django_countries",  # its flag images (static/flags) for the community's region flags
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",

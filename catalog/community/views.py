@@ -48,7 +48,7 @@ def _query_without_page(request) -> str:
 class _FeedBase(TemplateView):
     def render_cards(self, context):
         if _fragment(self.request):
-            return render(self.request, "catalog/community/partials/note_cards.html", context)
+            return render(self.request, "catalog/community/partials/note_cards_page.html", context)
         return None
 
     def get(self, request, *args, **kwargs):
@@ -339,9 +339,7 @@ def note_edit(request, pk: int | None = None):
                 if note.hidden_in:
                     messages.info(
                         request,
-                        _(
-                            "Some regions hold it for review or hide it: see the note page."
-                        ),
+                        _("Some regions hold it for review or hide it: see the note page."),
                     )
                 return redirect(note.get_absolute_url())
     else:
@@ -362,6 +360,8 @@ def note_edit(request, pk: int | None = None):
                     str(link.product_id) for link in note.note_products.order_by("position")
                 ),
             }
+        if note is None and request.GET.get("topic"):
+            initial["topics"] = "#" + request.GET["topic"][:40]
         form = NoteForm(initial=initial)
     images = list(note.images.all()) if note is not None else []
     status = 400 if request.method == "POST" else 200
