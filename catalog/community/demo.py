@@ -54,7 +54,7 @@ NOTES = [
     (
         "mia-nyc",
         "en",
-        "Hi from NYC! My first note here 👋",
+        "Hi from NYC! My first note here",
         "Just moved over from TikTok with everyone else. Everyone here is so kind! Trying to learn "
         "some Chinese: 你好 = hello, 谢谢 = thank you. #tiktokrefugee #学中文",
         [],
@@ -128,9 +128,9 @@ NOTES = [
 ]
 
 COMMENTS = [
-    ("reader-cn", "Welcome!! 欢迎欢迎 🎉"),
+    ("reader-cn", "Welcome!! 欢迎欢迎"),
     ("reader-gb", "This app is so much nicer than I expected."),
-    ("reader-jp", "Your Chinese is better than mine already 😄"),
+    ("reader-jp", "Your Chinese is better than mine already"),
     ("reader-us", "Saving this for later!"),
     ("reader-cn", "猫税已收到，谢谢！"),
 ]
@@ -220,8 +220,18 @@ def cover_make(*, title: str, tag: str, seed: int) -> bytes:
     return out.getvalue()
 
 
+AVATAR_PALETTES = [
+    ((255, 36, 66), (255, 122, 69)),
+    ((47, 84, 235), (19, 194, 194)),
+    ((114, 46, 209), (235, 47, 150)),
+    ((82, 196, 26), (19, 194, 194)),
+    ((250, 140, 22), (245, 34, 45)),
+    ((22, 119, 255), (114, 46, 209)),
+]
+
+
 def avatar_make(*, name: str, seed: int) -> bytes:
-    top, bottom, _ink = PALETTES[seed % len(PALETTES)]
+    top, bottom = AVATAR_PALETTES[seed % len(AVATAR_PALETTES)]
     size = 320
     mask = Image.linear_gradient("L").resize((size, size))
     image = Image.composite(
@@ -370,7 +380,7 @@ def community_demo_load() -> DemoCommunity:
             summary.comments += 1
             if k == 1 and note.creator.user_id:
                 Comment.objects.create(
-                    note=note, author=note.creator.user, body="谢谢! Thank you 🙏", parent=comment
+                    note=note, author=note.creator.user, body="谢谢! Thank you", parent=comment
                 )
                 Note.objects.filter(pk=note.pk).update(comment_count=note.comments.count())
                 services._topics_count(topic_ids, comment_count=1)

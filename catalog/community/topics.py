@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 TOPIC_MAX_CHARS = 40
 TOPICS_PER_NOTE = 10
-# A hashtag: '#' not inside a word, then letters, digits, '_' of any script (Chinese too).
-HASHTAG = re.compile(r"(?<![\w&/])#(\w+)")
+# A hashtag: '#' not inside a word, then letters, digits, '_' of any script (Chinese too),
+# with at least one letter: "#1" in "Tea set #1" numbers a note, it is no topic.
+HASHTAG = re.compile(r"(?<![\w&/])#(\w*[^\W\d]\w*)")
 
 
 def topic_key(name: str) -> str:
@@ -21,9 +22,9 @@ def topic_name_clean(raw: str) -> str:
     name = raw.strip().lstrip("#").strip()
     if not name:
         raise ValidationError(_("A topic needs at least one letter or digit."))
-    if not re.fullmatch(r"\w+", name):
+    if not re.fullmatch(r"\w*[^\W\d]\w*", name):
         raise ValidationError(
-            _("Topic “%(name)s”: use letters, digits or _ only (no spaces or punctuation).")
+            _("Topic “%(name)s”: use letters, digits or _ (at least one letter), no spaces.")
             % {"name": name[:50]}
         )
     if len(name) > TOPIC_MAX_CHARS:
