@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_countries import countries
 from oscar.core.loading import get_model
 
-from .models import Comment, NoteImage, NoteTopic, Profile, Reaction, Restriction, Topic
+from .models import Comment, NoteImage, NoteTopic, Reaction, Restriction, Topic
 
 Note = get_model("catalogue", "Note")
 
@@ -33,16 +34,19 @@ def viewer_region(request) -> str:
     region = None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        region = region_valid(
-            Profile.objects.filter(user=user).values_list("region", flat=True).first()
+        # One query: the profile's region and the default ship-to country.
+        UserAddress = get_model("address", "UserAddress")
+        ship_to = UserAddress.objects.filter(
+            user=OuterRef("pk"), is_default_for_shipping=True
+        ).values("country_id")[:1]
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values_list("community_profile__region", Subquery(ship_to))
+            .first()
         )
-        if region is None:
-            UserAddress = get_model("address", "UserAddress")
-            region = region_valid(
-                UserAddress.objects.filter(user=user, is_default_for_shipping=True)
-                .values_list("country_id", flat=True)
-                .first()
-            )
+        if row is not None:
+            region = region_valid(row[0]) or region_valid(row[1])
     if region is None:
         header = getattr(settings, "COMMUNITY_REGION_HEADER", "")
         if header:

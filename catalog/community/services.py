@@ -543,7 +543,7 @@ def case_decide(*, case, decision: str, user, region: str | None = None) -> Mode
         raise ValidationError({"decision": _("Unknown decision.")})
     with transaction.atomic():
         case = (
-            ModerationCase.objects.select_for_update()
+            ModerationCase.objects.select_for_update(of=("self",))
             .select_related("note", "comment", "rule")
             .get(pk=case.pk)
         )

@@ -151,7 +151,7 @@ class CreatorView(_FeedBase):
             products=products,
             region=region,
             query=_query_without_page(self.request),
-            is_me=getattr(getattr(self.request.user, "creator", None), "pk", None) == creator.pk,
+            is_me=self.request.user.is_authenticated and creator.user_id == self.request.user.pk,
         )
         return context
 
@@ -161,41 +161,46 @@ class NoteDetailView(TemplateView):
     template_name = "catalog/community/note_detail.html"
 
     def get(self, request, *args, **kwargs):
-        note = selectors.note_for_page(pk=self.kwargs["pk"])
-        if note is None:
-            raise Http404(_("No such note."))
-        region = selectors.viewer_region(request)
-        hidden = selectors.note_hidden_reason(note=note, region=region)
-        own = getattr(getattr(request.user, "creator", None), "pk", None) == note.creator_id
-        if hidden == "removed" and not request.user.is_staff:
-            raise Http404(_("No such note."))
-        if hidden and not (own or request.user.is_staff):
-            # 451: unavailable for legal reasons in the viewer's region (RFC 7725).
-            return render(
-                request,
-                "catalog/community/note_unavailable.html",
-                {"note": note, "reason": hidden, "region": region},
-                status=451 if hidden == "withhold" else 404,
-            )
-        topics = [link.topic for link in note.note_topics.all()]
-        products = catalog_selectors.note_products(note=note)
-        product_cards_prepare(products=products, request=request, note=note)
-        [note] = selectors.notes_mark_reactions(notes=[note], user=request.user)
-        note_view_record(note_id=note.pk, topic_ids=[t.pk for t in topics])
-        context = {
-            "note": note,
-            "images": list(note.images.all()),
-            "topics": topics,
-            "products": products,
-            "comments": selectors.note_comments(note=note, region=region, viewer=request.user),
-            "labels": selectors.note_labels(note=note, region=region),
-            "hidden": hidden,
-            "own": own,
-            "region": region,
-            "comment_form": kwargs.get("comment_form") or CommentForm(),
-            "report_form": ReportForm(),
-        }
-        return render(request, self.template_name, context, status=kwargs.get("status", 200))
+        return note_page(request, pk=self.kwargs["pk"])
+
+
+def note_page(request, *, pk: int, comment_form=None, status: int = 200):
+    """The note's page (also re-shown with a comment form's errors)."""
+    note = selectors.note_for_page(pk=pk)
+    if note is None:
+        raise Http404(_("No such note."))
+    region = selectors.viewer_region(request)
+    hidden = selectors.note_hidden_reason(note=note, region=region)
+    own = request.user.is_authenticated and note.creator.user_id == request.user.pk
+    if hidden == "removed" and not request.user.is_staff:
+        raise Http404(_("No such note."))
+    if hidden and not (own or request.user.is_staff):
+        # 451: unavailable for legal reasons in the viewer's region (RFC 7725).
+        return render(
+            request,
+            "catalog/community/note_unavailable.html",
+            {"note": note, "reason": hidden, "region": region},
+            status=status if status != 200 else (451 if hidden == "withhold" else 404),
+        )
+    topics = [link.topic for link in note.note_topics.all()]
+    products = catalog_selectors.note_products(note=note)
+    product_cards_prepare(products=products, request=request, note=note)
+    [note] = selectors.notes_mark_reactions(notes=[note], user=request.user)
+    note_view_record(note_id=note.pk, topic_ids=[t.pk for t in topics])
+    context = {
+        "note": note,
+        "images": list(note.images.all()),
+        "topics": topics,
+        "products": products,
+        "comments": selectors.note_comments(note=note, region=region, viewer=request.user),
+        "labels": selectors.note_labels(note=note, region=region),
+        "hidden": hidden,
+        "own": own,
+        "region": region,
+        "comment_form": comment_form or CommentForm(),
+        "report_form": ReportForm(),
+    }
+    return render(request, NoteDetailView.template_name, context, status=status)
 
 
 def _note_or_404(pk: int):
@@ -231,7 +236,7 @@ def comment_create(request, pk: int):
             if comment.hidden_in:
                 messages.info(request, _("Your comment is held for review in some regions."))
             return redirect(f"{note.get_absolute_url()}#comment-{comment.pk}")
-    return NoteDetailView.as_view()(request, pk=pk, comment_form=form, status=400)
+    return note_page(request, pk=pk, comment_form=form, status=400)
 
 
 @login_required

@@ -132,7 +132,7 @@ def test_stream_rewards_without_permission_are_refused_422_and_recorded(client, 
         }
     ).encode()
     response = client.post(
-        reverse("rewards"),
+        "/api/rewards/",
         body,
         content_type="application/json",
         HTTP_X_SIGNATURE=signature_for(body=body, secret=SECRET),

@@ -91,11 +91,13 @@ def test_edit_keeps_images_and_moves_the_cover(client, creator, media):
     first, second = note.images.all()
     response = client.post(
         reverse("notes:edit", args=[note.pk]),
-        form(title="Edited", cover_image=str(second.pk), remove_image=[str(first.pk)]),
+        form(
+            title="Edited #TikTokRefugee", cover_image=str(second.pk), remove_image=[str(first.pk)]
+        ),
     )
     assert response.status_code == 302
     note.refresh_from_db()
-    assert note.title == "Edited" and note.updated_at is not None
+    assert note.title == "Edited #TikTokRefugee" and note.updated_at is not None
     assert list(note.images.all()) == [second] and note.cover_ratio == 150
     assert Topic.objects.get(key="tiktokrefugee").note_count == 1
 
