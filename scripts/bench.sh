@@ -4,7 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || true; }
 status=0
-for script in bench/bench_withholding.py bench/bench_duties.py; do
+for script in bench/bench_withholding.py bench/bench_duties.py bench/bench_moderation.py; do
   [ -f "$script" ] && { .venv/bin/python "$script" || status=1; }
 done
 scripts/with-postgres.sh .venv/bin/python bench/storefront.py || status=1
