@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -9,7 +11,4 @@ from .models import SlangTerm
 @receiver([post_save, post_delete], sender=SlangTerm)
 def slang_version_bump(sender, **kwargs):
     """Every process's glossary reloads the curated slang on its next use."""
-    try:
-        cache.incr(SLANG_VERSION_KEY)
-    except ValueError:
-        cache.set(SLANG_VERSION_KEY, 1, None)
+    cache.set(SLANG_VERSION_KEY, uuid.uuid4().hex, None)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .engines import ENGINES
 from .models import Translation
 
 ENGINE_LABELS = {
-    "glossary": "Word-by-word glossary (not a translation)",
-    "libretranslate": "LibreTranslate",
-    "openai": "AI translation",
+    "glossary": gettext_noop("Word-by-word glossary (not a translation)"),
+    "libretranslate": gettext_noop("LibreTranslate"),
+    "openai": gettext_noop("AI translation"),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -182,7 +183,12 @@ class GlossaryEngine(Engine):
 
     # --- curated slang, reloaded when an admin saves a term (a version in the cache) ------
     def curated(self, language: str) -> dict[str, _Curated]:
-        version = cache.get(SLANG_VERSION_KEY, 0)
+        version = cache.get(SLANG_VERSION_KEY)
+        if version is None:  # first use, or the cache was emptied: reload and mark
+            version = uuid.uuid4().hex
+            cache.add(SLANG_VERSION_KEY, version, None)
+            version = cache.get(SLANG_VERSION_KEY, version)
+            self._version = None
         if version != self._version or not self._curated:
             from ..models import SlangTerm
 
