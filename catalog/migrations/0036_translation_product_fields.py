@@ -7,6 +7,25 @@ from django.db import migrations, models
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+TRIGRAM_INDEXES = ("title_en", "title_zh_hans")
+
+
+def trigram_indexes_create(apps, schema_editor):
+    # Search matches any part of a title in either language (catalog.selectors.product_search).
+    if schema_editor.connection.vendor == "postgresql":
+        for column in TRIGRAM_INDEXES:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS catalogue_product_{column}_trgm "
+                f"ON catalogue_product USING gin ({column} gin_trgm_ops)"
+            )
+
+
+def trigram_indexes_drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for column in TRIGRAM_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS catalogue_product_{column}_trgm")
+
+
 def copy_into_language_fields(apps, schema_editor):
     """Existing text goes into the field of the language it is written in (text with Han
     characters is Chinese); the other language's field stays empty and falls back."""
@@ -108,4 +127,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, null=True, verbose_name='Text'),
         ),
         migrations.RunPython(copy_into_language_fields, migrations.RunPython.noop),
+        migrations.RunPython(trigram_indexes_create, trigram_indexes_drop),
     ]

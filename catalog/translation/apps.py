@@ -10,3 +10,5 @@ class TranslationConfig(AppConfig):
 
     def ready(self):
         from . import receivers, sources  # noqa: F401  (signal handlers; the note source)
+
+        receivers.product_fields_connect()

@@ -210,3 +210,33 @@ def translation_compute(*, translation_id: int) -> Translation:
         row.next_attempt_at = None
     row.save()
     return row
+
+
+# --- product content ------------------------------------------------------------------------
+PRODUCT_TEXT_FIELDS = ("title", "description")
+FIELD_SUFFIX = {"en": "en", "zh-hans": "zh_hans"}
+
+
+def product_fields_machine_fill(
+    *, values: dict[str, str], engine_name: str | None = None
+) -> dict[str, str]:
+    """Machine translations for the product fields empty in one language and written in
+    the other (``values`` holds ``title_en``, ``title_zh_hans``, ``description_en``...).
+
+    Returns only the fields it filled; the caller flags them until a merchant confirms.
+    Raises a TranslationError subclass when the engine fails (nothing is filled then).
+    """
+    from django.utils.html import escape, strip_tags
+
+    filled: dict[str, str] = {}
+    for field in PRODUCT_TEXT_FIELDS:
+        for target, source in (("en", "zh-hans"), ("zh-hans", "en")):
+            target_name = f"{field}_{FIELD_SUFFIX[target]}"
+            source_text = strip_tags(values.get(f"{field}_{FIELD_SUFFIX[source]}") or "").strip()
+            if (values.get(target_name) or "").strip() or not source_text:
+                continue
+            text = text_translate(
+                text=source_text, source=source, target=target, engine_name=engine_name
+            ).text
+            filled[target_name] = text[:255] if field == "title" else "<p>" + escape(text) + "</p>"
+    return filled
