@@ -171,7 +171,10 @@ NOTE_TEMPLATES = {
             "Honest review: {item}",
             "Here is my honest review of the {item}, with what I liked and what I didn't.",
         ),
-        ("My weekly favourites: {item}", "This week's favourite is the {item}. Links below!"),
+        (
+            "My weekly favourites: {item}",
+            "This week's favourite is the {item}. Lowkey obsessed, no cap. Links below!",
+        ),
     ],
 }
 

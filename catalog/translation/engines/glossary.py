@@ -122,6 +122,23 @@ def _gloss_zh_word(definitions: list[str]) -> str:
     return senses[0]
 
 
+# Chinese particles whose CC-CEDICT entries are grammar notes, not glosses.
+ZH_FUNCTION_WORDS = {
+    "们": "(plural)",
+    "的": "of",
+    "了": "(done)",
+    "着": "(-ing)",
+    "过": "(before)",
+    "地": "-ly",
+    "得": "",
+    "吗": "?",
+    "呢": "",
+    "啊": "",
+    "吧": "",
+    "呀": "",
+    "哦": "",
+}
+
 # English function words CC-CEDICT does not define on their own.
 EN_FUNCTION_WORDS = {
     "i": "我",
@@ -262,6 +279,9 @@ class GlossaryEngine(Engine):
                     ),
                 )
                 out.append(f" {word} ({meaning})")
+                continue
+            if word in ZH_FUNCTION_WORDS:
+                out.append(" " + ZH_FUNCTION_WORDS[word] if ZH_FUNCTION_WORDS[word] else "")
                 continue
             gloss = _gloss_zh_word(cedict.zh.get(word, []))
             if not gloss and HAN.search(word) and len(word) > 1:

@@ -38,8 +38,10 @@
       if (hit.example) {
         pop.appendChild(el("span", {"class": "d-block text-muted"}, labels.example + ": " + hit.example));
       }
-      container.appendChild(button);
-      container.appendChild(pop);
+      var anchor = el("span", {"class": "slang-anchor"});
+      anchor.appendChild(button);
+      anchor.appendChild(pop);
+      container.appendChild(anchor);
       last = pattern.lastIndex;
     }
     container.appendChild(document.createTextNode(text.slice(last)));
