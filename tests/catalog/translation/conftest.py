@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from catalog.translation.engines import engines_reset
 from catalog.translation.standins import StandIn
@@ -34,3 +37,19 @@ def openai(settings):
     engines_reset()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_slang(request):
+    """The curated slang comes from a data migration; a transactional test elsewhere in the
+    run empties the tables afterwards, so put it back when it is gone."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("db")
+    from catalog.translation.models import SlangTerm
+
+    if not SlangTerm.objects.exists():
+        seed = importlib.import_module("catalog.translation.migrations.0002_seed_slang")
+        seed.seed(apps, None)
