@@ -29,7 +29,7 @@ USELESS_DEFINITION = re.compile(
     r"^(?:surname |CL:|variant of|old variant|see |used in |abbr\. for )"
 )
 HAN = re.compile(r"[\u3400-\u9fff]")
-EN_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*|\s+|.", re.S)
+EN_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*|[\u3400-\u9fff]+|\s+|.", re.S)
 ZH_PUNCT = {"，": ",", "。": ".", "！": "!", "？": "?", "、": ",", "：": ":", "；": ";"}
 EN_PUNCT = {",": "，", ".": "。", "!": "！", "?": "？", ":": "：", ";": "；"}
 
