@@ -92,12 +92,14 @@ ALLOWED = [
         "2075.29",
         id="single-item-over-with-ct",
     ),
+    # The single-item route ends BELOW 26,000 (49号 item 二 "低于26000元"): 25,999.99 is the
+    # last value allowed. Duty 0; VAT 25,999.99 x 0.13 = 3379.9987 -> 3380.00
     pytest.param(
-        cn([goods("26000.00", duty_rate=D("0"))]),
+        cn([goods("25999.99", duty_rate=D("0"))]),
         "cn:cbec_full_rates",
         "0.00",
-        "3380.00",  # 26000 x 0.13
-        id="single-item-at-annual-limit",
+        "3380.00",
+        id="single-item-one-fen-below-26000",
     ),
     pytest.param(
         cn([goods("3000.00")], ships_from="CN"),
@@ -137,11 +139,27 @@ REFUSED = [
         "annual limit of CNY 26,000.00",
         id="annual-0.01-over-26000",
     ),
+    # Was allowed (cn:cbec_full_rates, tax 3,380.00): wrong. 财关税〔2018〕49号 item 二
+    # allows a single item only "超过5000元...但低于26000元": exactly 26,000.00 is not below
+    # 26,000, so it is general trade (issue #11).
+    pytest.param(
+        cn([goods("26000.00", duty_rate=D("0"))]),
+        "cn:general_trade",
+        "not below the CNY 26,000.00 limit",
+        id="single-item-exactly-26000-general-trade",
+    ),
     pytest.param(
         cn([goods("26000.01", duty_rate=D("0"))]),
         "cn:general_trade",
-        "annual limit",
-        id="single-item-over-annual-limit",
+        "not below the CNY 26,000.00 limit",
+        id="single-item-one-fen-over-26000",
+    ),
+    # freight brings the taxable value P to exactly 26,000.00: 25,990 + 10
+    pytest.param(
+        cn([goods("25990.00", duty_rate=D("0"))], shipping=D("10.00")),
+        "cn:general_trade",
+        "not below",
+        id="single-item-26000-with-freight",
     ),
     pytest.param(
         cn([goods("5000.01")]), "cn:cbec_full_rates", "duty_rate", id="single-item-needs-duty-rate"

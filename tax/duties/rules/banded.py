@@ -30,7 +30,7 @@ from ..tables import (
     Period,
     in_force,
 )
-from . import Refused, Result, Work, line_name
+from . import Refused, Result, Work, amount_param, line_name, line_params
 
 
 def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
@@ -44,6 +44,8 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
                     f"{dest.prefix}:excise",
                     f"{dest.name}: {line_name(i, work)} is an excise good here; excise duty "
                     "is not quoted by this engine",
+                    "excise_not_quoted",
+                    {"destination": c.destination, **line_params(i, work)},
                 )
 
     tested = None
@@ -67,6 +69,12 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
                         f"{dest.name}: the thresholds for a value of "
                         f"{money_text(value, work.quantum)} depend on where "
                         "the parcel ships from; ships_from is needed",
+                        "ships_from_needed",
+                        {
+                            "destination": c.destination,
+                            "value": amount_param(value, work.quantum),
+                            "currency": c.currency,
+                        },
                     )
         chosen.append(hook(band, settings) if hook else band)
 
@@ -150,6 +158,8 @@ def _duties(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: {line_name(i, work)} needs its duty rate (duty_rate) "
                     "from the tariff",
+                    "duty_rate_needed",
+                    {"destination": work.consignment.destination, **line_params(i, work)},
                 )
             base = work.values[i] + work.extras[i] if dest.duty_cif else work.values[i]
             if period.valuation != ONE:
@@ -164,6 +174,13 @@ def _duties(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: the flat duty is counted on {depth}-digit codes and "
                     f"{line_name(i, work)} has {len(hs_code)} digits",
+                    "hs_code_too_short",
+                    {
+                        "destination": work.consignment.destination,
+                        **line_params(i, work),
+                        "digits": len(hs_code),
+                        "depth": depth,
+                    },
                 )
             key = hs_code[:depth]
             if key not in seen:
@@ -182,7 +199,12 @@ def _taxes(
     if all(band.regime == EXEMPT for band in chosen):
         return
     if dest.tax_missing:
-        raise Refused(f"{dest.prefix}:{_first_taxed(chosen)}", dest.tax_missing)
+        raise Refused(
+            f"{dest.prefix}:{_first_taxed(chosen)}",
+            dest.tax_missing,
+            "province_needed",
+            {"destination": c.destination},
+        )
     if dest.tax_key is None:
         return
     rates = in_force(TAX_RATES[dest.tax_key], c.on)
@@ -190,6 +212,8 @@ def _taxes(
         raise Refused(
             f"{dest.prefix}:{_first_taxed(chosen)}",
             f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
+            "no_tax_rates",
+            {"destination": c.destination, "on": c.on.isoformat()},
         )
     at_sale: dict[tuple[str, Decimal], list[tuple[int, Decimal]]] = {}
     values, extras = work.values, work.extras
