@@ -226,3 +226,82 @@ def test_dated_rules(consignment, allowed, tax):
         assert q.tax == D(tax)
     else:
         assert q.reason
+
+
+# --- 49号 item 二: the single-item route is "over 5,000 but below 26,000" (issue #11) ---
+# 财关税〔2018〕49号 item 二: "完税价格超过5000元单次交易限值但低于26000元年度交易限值，且订单下
+# 仅一件商品时，可以自跨境电商零售渠道进口，按照货物税率全额征收关税和进口环节增值税、消费税，
+# 交易额计入年度交易总额". P = goods + freight + insurance; duty rate 0 and VAT 13% below.
+SINGLE_ITEM = [
+    # (consignment, rule or None if refused, reason code, tax)
+    # P = 5,000.00, two items: within the order limit, 70% route: 5,000 x 0.091 = 455.00
+    pytest.param(cn([goods("2500.00", 2)]), "cn:cbec", "", "455.00", id="5000.00-cbec"),
+    # P = 5,000.01, one item: full rates, 5,000.01 x 0.13 = 650.0013 -> 650.00
+    pytest.param(
+        cn([goods("5000.01", duty_rate=D("0"))]),
+        "cn:cbec_full_rates",
+        "",
+        "650.00",
+        id="5000.01-single-full-rates",
+    ),
+    # P = 25,999.99: below 26,000: 25,999.99 x 0.13 = 3,379.9987 -> 3,380.00
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))]),
+        "cn:cbec_full_rates",
+        "",
+        "3380.00",
+        id="25999.99-single-full-rates",
+    ),
+    # P = 26,000.00: not below 26,000: general trade
+    pytest.param(
+        cn([goods("26000.00", duty_rate=D("0"))]),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="26000.00-general-trade",
+    ),
+    # P = 26,000.01: general trade (same reason: the single-item test comes first)
+    pytest.param(
+        cn([goods("26000.01", duty_rate=D("0"))]),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="26000.01-general-trade",
+    ),
+    # P = 25,999.99 + 0.01 insurance = 26,000.00: general trade
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], insurance=D("0.01")),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="insurance-brings-26000.00",
+    ),
+    # Annual total: 0.01 used + 25,999.99 = 26,000.00, not over 26,000: allowed
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], buyer_annual_used=D("0.01")),
+        "cn:cbec_full_rates",
+        "",
+        "3380.00",
+        id="annual-exactly-26000-with-single-item",
+    ),
+    # 0.02 used + 25,999.99 = 26,000.01 > 26,000: over the annual limit
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], buyer_annual_used=D("0.02")),
+        None,
+        "cn_annual_limit_exceeded",
+        "0.00",
+        id="annual-26000.01-with-single-item",
+    ),
+]
+
+
+@pytest.mark.parametrize(("consignment", "rule", "code", "tax"), SINGLE_ITEM)
+def test_single_item_route_ends_below_26000(consignment, rule, code, tax):
+    q = quote(consignment)
+    assert q.allowed is (rule is not None)
+    assert q.reason_code == code
+    assert q.tax == D(tax)
+    if rule:
+        assert q.rule == rule
+    else:
+        assert q.rule == "cn:general_trade"
