@@ -282,8 +282,8 @@ def _describe(dest: Destination, period: Period, kind: str) -> str:
 
 # --- Japan: truncation, national and local consumption tax ------------------------------
 
-THOUSAND = Decimal(1000)
-HUNDRED = Decimal(100)
+THOUSAND = 1000
+HUNDRED = 100
 YEN = Decimal(1)
 # Consumption tax: 7.8% national (消費税法 art. 29) and local consumption tax of 22/78 of
 # the national tax (地方税法 art. 72-83): 10% in all. The table's rate is the combined 10%
@@ -306,17 +306,18 @@ JP_LOCAL_METHOD = (
 )
 
 
-def _truncate(amount: Decimal, step: Decimal) -> Decimal:
+def _truncate(amount: Decimal, step: int) -> Decimal:
     """``amount`` in whole yen with fractions under ``step`` dropped (amounts are >= 0).
 
-    ``amount % step`` is exact (no division), and cheaper than dividing and rescaling.
+    ``int()`` truncates toward zero, which for amounts >= 0 is ROUND_DOWN; integer
+    arithmetic is exact and about twice as fast as Decimal's remainder.
     """
-    if step is YEN:
+    if step == 1:
         return amount.quantize(YEN, rounding=ROUND_DOWN)
-    return (amount - amount % step).quantize(YEN, rounding=ROUND_DOWN)
+    return Decimal(int(amount) // step * step)
 
 
-def _split_truncated(amounts: list[Decimal], step: Decimal, factor: Decimal = ONE) -> list:
+def _split_truncated(amounts: list[Decimal], step: int, factor: Decimal = ONE) -> list:
     """Per-line shares of truncate(sum(amounts) x factor, step), by cumulative truncation.
 
     share i = truncate(S_i x factor) - truncate(S_(i-1) x factor), S_i the running sum:
@@ -325,9 +326,10 @@ def _split_truncated(amounts: list[Decimal], step: Decimal, factor: Decimal = ON
     shares = []
     running = ZERO_YEN
     before = ZERO_YEN
+    scale = factor is not ONE
     for amount in amounts:
         running += amount
-        upto = _truncate(running * factor, step)
+        upto = _truncate(running * factor if scale else running, step)
         shares.append(upto - before)
         before = upto
     return shares
@@ -384,7 +386,7 @@ def _japan(
                     "duty_rate_needed",
                     {"destination": c.destination, **line_params(i, work)},
                 )
-            line_duty = _truncate(base * line.duty_rate, YEN)
+            line_duty = _truncate(base * line.duty_rate, 1)
         values.append(value)
         duty_bases.append(base)
         duty_yen.append(line_duty)
@@ -398,7 +400,7 @@ def _japan(
         ct_base = _truncate(values[k] + duty_shares[k], THOUSAND)
         ct_bases.append(ct_base)
         national_rates.append(national_rate)
-        national_yen.append(_truncate(ct_base * national_rate, YEN))
+        national_yen.append(_truncate(ct_base * national_rate, 1))
     national_shares = _split_truncated(national_yen, HUNDRED)
     local_shares = _split_truncated(national_shares, HUNDRED, JP_LOCAL_OF_NATIONAL)
     for k, i in enumerate(taxed):
