@@ -228,3 +228,19 @@ def test_the_seeded_slang_covers_both_languages():
     assert {"no cap", "slay", "rizz", "lowkey", "it's giving"} <= terms
     assert not SlangTerm.objects.filter(explanation_en="").exists()
     assert site.is_registered(SlangTerm)
+
+
+def test_the_same_button_gives_a_real_translation_from_an_ai_engine(
+    client, zh_note, settings, openai
+):
+    settings.TRANSLATION_ENGINE = "openai"
+    response = client.post(reverse("translation:request"), {"kind": "note", "id": zh_note.pk})
+    data = response.json()
+    assert data["status"] == "done" and data["engine"] == "openai"
+    assert data["engine_label"] == "AI translation" and data["notice"] == ""
+    assert data["text"] == f"[English] 面霜分享\n\n{BODY}"
+    assert {hit["term"] for hit in data["slang"]} == {"绝绝子", "种草"}
+    # Stored per engine: the glossary's translation of the same note is another row.
+    settings.TRANSLATION_ENGINE = "glossary"
+    client.post(reverse("translation:request"), {"kind": "note", "id": zh_note.pk})
+    assert sorted(Translation.objects.values_list("engine", flat=True)) == ["glossary", "openai"]
