@@ -298,6 +298,8 @@ REWARDS_CLOCK_SKEW_SECONDS = 300
 # months back (1 = the previous month, while its payout run is not closed).
 REWARDS_OPEN_MONTHS_BACK = int(os.environ.get("REWARDS_OPEN_MONTHS_BACK", "1"))
 REWARDS_BATCH_MAX = 1000
+# Largest rewards body accepted (a full batch of 1,000 events is about 250 KB): 413 above.
+REWARDS_BODY_MAX_BYTES = int(os.environ.get("REWARDS_BODY_MAX_BYTES", str(1024 * 1024)))
 # Affiliate commission: default rate when neither the product nor its category sets one,
 # and the return window after which pending commission becomes available.
 COMMISSION_DEFAULT_RATE = os.environ.get("COMMISSION_DEFAULT_RATE", "0.05")

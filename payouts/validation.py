@@ -1,8 +1,13 @@
 """Validation of reward events from the live-stream service (no database access).
 
-Each event is checked field by field; the first problem is reported with the field's
-name. Amounts are parsed as ``Decimal`` (the body is parsed with ``parse_float=Decimal``),
-never as floats.
+The body is parsed once and strictly (``body_parse``): UTF-8 JSON, duplicate keys refused,
+nesting bounded (no ``RecursionError``), ``NaN``/``Infinity`` refused. Each event is then
+checked field by field, every field's type before its value; the first problem is reported
+with the field's name. Patterns match whole strings (``fullmatch``: ``$`` would also match
+before a final newline, so ``"X\\n"`` would pass as a second id for ``"X"``); NUL, lone
+surrogates and control characters are refused in every text field (PostgreSQL refuses NUL
+in text and surrogates in UTF-8). Amounts are decimal strings only: a JSON number is a float
+in most senders' hands and is refused, naming the field.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -24,9 +29,29 @@ COIN = "COIN"
 EVENT_FIELDS = {"event_id", "creator", "kind", "amount", "currency", "occurred_at", "stream_id"}
 REQUIRED_FIELDS = ("event_id", "creator", "kind", "amount", "currency", "occurred_at")
 KINDS = {"gift", "tip"}
-_EVENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-_HANDLE = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
-_AMOUNT_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+# Whole-string patterns: always used with ``fullmatch``.
+_EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+_HANDLE = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+_AMOUNT_TEXT = re.compile(r"[0-9]{1,30}(\.[0-9]{1,30})?")
+_CURRENCY = re.compile(r"[A-Z]{3,4}")
+# C0 and C1 controls (NUL included), DEL, and lone surrogates (unencodable in UTF-8).
+_UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_FIELD_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# A reward body is {"events": [{...}]}: three levels. Anything deeper is refused before use.
+MAX_DEPTH = 8
+
+
+def text_is_safe(value: str) -> bool:
+    """True when ``value`` has no NUL, control character or lone surrogate."""
+    return _UNSAFE_TEXT.search(value) is None
+
+
+def field_label(name) -> str:
+    """A field name fit to echo in an error: itself when plain, else a bounded, safe form."""
+    if isinstance(name, str) and _FIELD_NAME.fullmatch(name):
+        return name
+    text = _UNSAFE_TEXT.sub("?", str(name))
+    return text[:64] + ("..." if len(text) > 64 else "")
 
 
 class EventError(ValueError):
@@ -37,6 +62,72 @@ class EventError(ValueError):
 
     def as_dict(self) -> dict:
         return {"field": self.field, "message": self.message}
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs_unique(pairs: list[tuple[str, object]]) -> dict:
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
+    return data
+
+
+def _constant_refuse(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+def _depth_exceeds(value, limit: int) -> bool:
+    """True when ``value`` nests deeper than ``limit`` containers (iterative, bounded)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def body_parse(body: bytes, *, max_depth: int = MAX_DEPTH):
+    """The JSON document in ``body``, parsed once and strictly; ``EventError`` otherwise.
+
+    UTF-8 only; duplicate keys refused (never "the last one wins"); numbers kept exact
+    (``Decimal``/``int``: the validators then refuse them where a string is required);
+    ``NaN``/``Infinity`` refused; nesting deeper than ``max_depth`` refused, and a document
+    nested so deep that the parser gives up (``RecursionError``) too.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EventError("body", _("The body is not UTF-8 text.")) from None
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_pairs_unique,
+            parse_float=Decimal,
+            parse_constant=_constant_refuse,
+        )
+    except _DuplicateKey as exc:
+        raise EventError(field_label(exc.key), _("This key appears twice.")) from None
+    except RecursionError:
+        raise EventError("body", _("The JSON document is nested too deeply.")) from None
+    except ValueError:  # JSONDecodeError, an integer too long to convert, NaN/Infinity
+        raise EventError("body", _("The body is not valid JSON.")) from None
+    if _depth_exceeds(data, max_depth):
+        raise EventError("body", _("The JSON document is nested too deeply."))
+    return data
 
 
 @dataclass(frozen=True)
@@ -91,20 +182,28 @@ def payload_hash(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _text(data: dict, field: str, pattern: re.Pattern | None = None) -> str:
+def _text(data: dict, field: str, pattern: re.Pattern | None = None, *, limit: int = 100) -> str:
     value = data[field]
     if not isinstance(value, str) or not value.strip():
         raise EventError(field, _("Give a non-empty string."))
-    if pattern is not None and not pattern.match(value):
+    if not text_is_safe(value):
+        raise EventError(field, _("Control characters, NUL and lone surrogates are refused."))
+    if len(value) > limit or (pattern is not None and not pattern.fullmatch(value)):
         raise EventError(field, _("Malformed value."))
     return value
 
 
 def _amount(value, currency: str, rules: IntakeRules) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise EventError(
+            "amount", _('Give the amount as a decimal string (e.g. "12.50"), not a JSON number.')
+        )
+    if not isinstance(value, str):
         raise EventError("amount", _("Give the amount as a decimal string."))
-    text = str(value)
-    if not _AMOUNT_TEXT.match(text.lstrip("-")):
+    text = value
+    if not text_is_safe(text):
+        raise EventError("amount", _("Control characters, NUL and lone surrogates are refused."))
+    if not _AMOUNT_TEXT.fullmatch(text.removeprefix("-")):
         raise EventError("amount", _("Give the amount as a decimal string."))
     try:
         amount = Decimal(text)
@@ -121,11 +220,13 @@ def _amount(value, currency: str, rules: IntakeRules) -> Decimal:
 
 
 def _occurred_at(value, rules: IntakeRules) -> datetime:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40 or not text_is_safe(value):
         raise EventError("occurred_at", _("Give an ISO 8601 date and time with its offset."))
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # Far-off years with an offset cannot be converted to UTC: refused, not crashed on.
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise EventError(
             "occurred_at", _("Give an ISO 8601 date and time with its offset.")
         ) from None
@@ -144,30 +245,38 @@ def event_validate(data, *, rules: IntakeRules) -> RewardEvent:
         raise EventError("event", _("Each event must be a JSON object."))
     unknown = sorted(set(data) - EVENT_FIELDS)
     if unknown:
-        raise EventError(unknown[0], _("Unknown field."))
+        raise EventError(field_label(unknown[0]), _("Unknown field."))
     for field in REQUIRED_FIELDS:
         if field not in data or data[field] is None:
             raise EventError(field, _("This field is required."))
     event_id = _text(data, "event_id", _EVENT_ID)
     creator = _text(data, "creator", _HANDLE)
     kind = data["kind"]
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise EventError("kind", _("Use gift or tip."))
     currency = data["currency"]
-    if not isinstance(currency, str) or currency not in rules.ceilings:
+    if (
+        not isinstance(currency, str)
+        or not _CURRENCY.fullmatch(currency)
+        or currency not in rules.ceilings
+    ):
         raise EventError("currency", _("Unknown or unaccepted currency."))
     if currency == COIN and kind != "gift":
         raise EventError("currency", _("Only gifts are sent in coins."))
     amount = _amount(data["amount"], currency, rules)
     occurred_at = _occurred_at(data["occurred_at"], rules)
-    stream_id = data.get("stream_id") or ""
+    stream_id = data.get("stream_id")
+    if stream_id is None:
+        stream_id = ""
     if not isinstance(stream_id, str) or len(stream_id) > 100:
         raise EventError("stream_id", _("Give the stream id as a string of up to 100 characters."))
+    if not text_is_safe(stream_id):
+        raise EventError("stream_id", _("Control characters, NUL and lone surrogates are refused."))
     payload = {
         "event_id": event_id,
         "creator": creator,
         "kind": kind,
-        "amount": str(data["amount"]),
+        "amount": data["amount"],
         "currency": currency,
         "occurred_at": data["occurred_at"],
         "stream_id": stream_id,
