@@ -336,3 +336,18 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Webhook deliveries (both Stripe webhooks; commerce/webhook_store.py) -----------------
+# Bodies larger than this are refused with 413 before they are read. Before a delivery's
+# signature is verified only its size, SHA-256, headers of interest and first few KB are
+# stored; unverified deliveries are deleted after the retention time by the beat job.
+WEBHOOK_BODY_MAX_BYTES = int(os.environ.get("WEBHOOK_BODY_MAX_BYTES", str(512 * 1024)))
+WEBHOOK_UNVERIFIED_HEAD_BYTES = int(os.environ.get("WEBHOOK_UNVERIFIED_HEAD_BYTES", "2048"))
+WEBHOOK_UNVERIFIED_RETENTION_HOURS = float(
+    os.environ.get("WEBHOOK_UNVERIFIED_RETENTION_HOURS", "72")
+)
+WEBHOOK_DELIVERY_MODELS = ["order.StripeEvent", "payouts.ConnectWebhookEvent"]
+CELERY_BEAT_SCHEDULE["webhooks-unverified-prune"] = {
+    "task": "commerce.order.tasks.webhook_deliveries_prune_task",
+    "schedule": 3600.0,
+}

@@ -27,11 +27,11 @@ from django.views.decorators.http import require_POST
 from .selectors import earning_as_dict
 from .services import IntakeOutcome, IntakeResult, rewards_intake
 from .validation import (
-    _EVENT_ID,
     EventError,
     IntakeRules,
     RewardEvent,
     body_parse,
+    event_id_of,
     event_validate,
     field_label,
 )
@@ -85,11 +85,8 @@ def json_content_type(request) -> bool:
 
 
 def _invalid(raw, error: EventError) -> IntakeResult:
-    event_id = raw.get("event_id") if isinstance(raw, dict) else None
-    # Echo the event id only when it is one (never a NUL, a newline or a megabyte of text).
-    if not (isinstance(event_id, str) and _EVENT_ID.fullmatch(event_id)):
-        event_id = None
-    return IntakeResult(event_id, IntakeOutcome.INVALID, error=error.as_dict())
+    # The event id is echoed only when it is one (never a NUL, a newline or a megabyte).
+    return IntakeResult(event_id_of(raw), IntakeOutcome.INVALID, error=error.as_dict())
 
 
 def _intake(*, events: list[RewardEvent], rules: IntakeRules) -> list[IntakeResult]:

@@ -23,6 +23,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commerce.strict_input import (
+    StrictJsonError,
+    field_label,
+    json_strict_loads,
+    text_is_safe,
+)
 from tax.money import minor_unit
 
 COIN = "COIN"
@@ -34,24 +40,8 @@ _EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 _HANDLE = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 _AMOUNT_TEXT = re.compile(r"[0-9]{1,30}(\.[0-9]{1,30})?")
 _CURRENCY = re.compile(r"[A-Z]{3,4}")
-# C0 and C1 controls (NUL included), DEL, and lone surrogates (unencodable in UTF-8).
-_UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_FIELD_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # A reward body is {"events": [{...}]}: three levels. Anything deeper is refused before use.
 MAX_DEPTH = 8
-
-
-def text_is_safe(value: str) -> bool:
-    """True when ``value`` has no NUL, control character or lone surrogate."""
-    return _UNSAFE_TEXT.search(value) is None
-
-
-def field_label(name) -> str:
-    """A field name fit to echo in an error: itself when plain, else a bounded, safe form."""
-    if isinstance(name, str) and _FIELD_NAME.fullmatch(name):
-        return name
-    text = _UNSAFE_TEXT.sub("?", str(name))
-    return text[:64] + ("..." if len(text) > 64 else "")
 
 
 class EventError(ValueError):
@@ -64,70 +54,19 @@ class EventError(ValueError):
         return {"field": self.field, "message": self.message}
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _pairs_unique(pairs: list[tuple[str, object]]) -> dict:
-    data: dict = {}
-    for key, value in pairs:
-        if key in data:
-            raise _DuplicateKey(key)
-        data[key] = value
-    return data
-
-
-def _constant_refuse(name: str):
-    raise ValueError(f"{name} is not a number")
-
-
-def _depth_exceeds(value, limit: int) -> bool:
-    """True when ``value`` nests deeper than ``limit`` containers (iterative, bounded)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
+def event_id_of(raw) -> str | None:
+    """The event id of a raw event, only when it is a well-formed one (safe to echo)."""
+    event_id = raw.get("event_id") if isinstance(raw, dict) else None
+    return event_id if isinstance(event_id, str) and _EVENT_ID.fullmatch(event_id) else None
 
 
 def body_parse(body: bytes, *, max_depth: int = MAX_DEPTH):
-    """The JSON document in ``body``, parsed once and strictly; ``EventError`` otherwise.
-
-    UTF-8 only; duplicate keys refused (never "the last one wins"); numbers kept exact
-    (``Decimal``/``int``: the validators then refuse them where a string is required);
-    ``NaN``/``Infinity`` refused; nesting deeper than ``max_depth`` refused, and a document
-    nested so deep that the parser gives up (``RecursionError``) too.
-    """
+    """The JSON document in ``body``, parsed once and strictly (``json_strict_loads``:
+    UTF-8, duplicate keys refused, numbers exact, nesting bounded); ``EventError`` else."""
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise EventError("body", _("The body is not UTF-8 text.")) from None
-    try:
-        data = json.loads(
-            text,
-            object_pairs_hook=_pairs_unique,
-            parse_float=Decimal,
-            parse_constant=_constant_refuse,
-        )
-    except _DuplicateKey as exc:
-        raise EventError(field_label(exc.key), _("This key appears twice.")) from None
-    except RecursionError:
-        raise EventError("body", _("The JSON document is nested too deeply.")) from None
-    except ValueError:  # JSONDecodeError, an integer too long to convert, NaN/Infinity
-        raise EventError("body", _("The body is not valid JSON.")) from None
-    if _depth_exceeds(data, max_depth):
-        raise EventError("body", _("The JSON document is nested too deeply."))
-    return data
+        return json_strict_loads(body, max_depth=max_depth)
+    except StrictJsonError as exc:
+        raise EventError(exc.field, exc.message) from None
 
 
 @dataclass(frozen=True)
