@@ -49,6 +49,27 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
+# --- Production safety (commerce/settings_check.py; README, "Production settings") ---------
+# With DATABASE_URL set (production) a missing or demo SECRET_KEY stops start-up with one
+# line; HTTPS-only cookies, HSTS and the SSL redirect default on there and off in the demo.
+from commerce.settings_check import int_env, proxy_ssl_header, secret_key_check  # noqa: E402
+
+PRODUCTION = bool(DATABASE_URL)
+secret_key_check(secret_key=os.environ.get("SECRET_KEY"), production=PRODUCTION)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")  # old keys during a rotation
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = int_env(
+    "SECURE_HSTS_SECONDS",
+    os.environ.get("SECURE_HSTS_SECONDS"),
+    31_536_000 if PRODUCTION else 0,  # one year
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Only behind a TLS proxy that overwrites it: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
