@@ -54,6 +54,8 @@ def field_label(name) -> str:
     """A field name fit to echo in an error: itself when plain, else a bounded, safe form."""
     if isinstance(name, str) and _FIELD_NAME.fullmatch(name):
         return name
+    if name == "":
+        return '""'
     text = UNSAFE_TEXT.sub("?", str(name))
     return text[:64] + ("..." if len(text) > 64 else "")
 

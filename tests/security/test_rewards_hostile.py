@@ -225,3 +225,10 @@ def test_the_service_returns_outcomes_and_the_view_maps_them():
         IntakeOutcome.INVALID: 400,
         IntakeOutcome.REFUSED: 422,
     }
+
+
+def test_an_empty_field_name_is_named_visibly(client, lily):
+    # Found by the fuzz tests: {"": null} was reported with an empty field name.
+    response = post_signed(client, event(**{"": None}))
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == '""'
