@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractLine
 
+from commerce.webhook_store import WebhookDelivery
+
 
 class Consignment(models.Model):
     """The goods of one merchant (ship-from location) in one order, going to one address.
@@ -166,8 +168,11 @@ class StripePayment(models.Model):
         return f"{self.order_number} {self.intent_id or '-'} {self.state}"
 
 
-class StripeEvent(models.Model):
-    """Every webhook delivery, stored before anything is acted on."""
+class StripeEvent(WebhookDelivery):
+    """Every webhook delivery: bounded evidence before the signature is verified, the whole
+    event after (``commerce.webhook_store``)."""
+
+    reason_field = "error"
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -177,16 +182,9 @@ class StripeEvent(models.Model):
         IGNORED = "ignored", _("Ignored")
         FAILED = "failed", _("Failed")
 
-    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
-    type = models.CharField(_("type"), max_length=100, blank=True)
-    body = models.TextField(_("raw body"))
-    headers = models.JSONField(_("headers"), default=dict)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    verified = models.BooleanField(_("signature verified"), default=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="received")
     error = models.TextField(_("error"), blank=True)
     intent_id = models.CharField(_("PaymentIntent"), max_length=255, blank=True, db_index=True)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         app_label = "order"
