@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "commerce.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -260,6 +260,8 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+# Lines follow the order when it is paid or cancelled (Oscar's documented cascade).
+OSCAR_ORDER_STATUS_CASCADE = {"Paid": "Paid", "Cancelled": "Cancelled"}
 # Order confirmations: the demo prints them on the console; production sets its backend.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

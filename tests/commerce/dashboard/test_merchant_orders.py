@@ -1,0 +1,139 @@
+"""Merchant-scoped orders: a merchant sees and acts on only its own consignment."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from commerce.stripe_api import stripe_client
+from tests.factories import UserFactory
+
+Consignment = get_model("order", "Consignment")
+ConsignmentRefund = get_model("order", "ConsignmentRefund")
+StripePayment = get_model("order", "StripePayment")
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(order):
+    return reverse("dashboard:order-detail", kwargs={"number": order.number})
+
+
+def consignment_of(order, partner):
+    return Consignment.objects.get(order=order, partner=partner)
+
+
+def stripe_refunds(order):
+    intent = StripePayment.objects.get(order=order).intent_id
+    return stripe_client().v1.refunds.list(params={"payment_intent": intent}).data
+
+
+def test_merchant_sees_only_its_own_consignment(client, merchants, mixed_order):
+    client.force_login(merchants["tokyo_user"])
+    response = client.get(detail_url(mixed_order))
+    assert response.status_code == 200
+    html = response.content.decode()
+    tokyo_line = mixed_order.lines.get(partner=merchants["tokyo"])
+    brooklyn_line = mixed_order.lines.get(partner=merchants["brooklyn"])
+    assert tokyo_line.title in html
+    assert "£28.61" in html
+    assert brooklyn_line.title not in html
+    assert "Brooklyn Makers" not in html
+    assert brooklyn_line.partner_sku not in html
+    assert "£70.00" not in html  # Brooklyn's lines
+    assert f"£{mixed_order.total_incl_tax}" not in html  # the whole order's total
+    assert [line.pk for line in response.context["lines"]] == [tokyo_line.pk]
+    # The order list shows the order; the statistics count it once.
+    assert str(mixed_order.number) in client.get(reverse("dashboard:order-list")).content.decode()
+
+
+def test_platform_staff_see_every_consignment(client, merchants, mixed_order):
+    staff = UserFactory(username="ops", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    html = client.get(detail_url(mixed_order)).content.decode()
+    for line in mixed_order.lines.all():
+        assert line.title in html
+    assert "Brooklyn Makers" in html and "Tokyo Goods" in html
+
+
+def test_another_merchants_line_consignment_refund_and_tracking_are_404(
+    client, merchants, mixed_order
+):
+    client.force_login(merchants["tokyo_user"])
+    brooklyn_line = mixed_order.lines.get(partner=merchants["brooklyn"])
+    brooklyn = consignment_of(mixed_order, merchants["brooklyn"])
+    line_url = reverse(
+        "dashboard:order-line-detail",
+        kwargs={"number": mixed_order.number, "line_id": brooklyn_line.pk},
+    )
+    assert client.get(line_url).status_code == 404
+    status = client.post(
+        detail_url(mixed_order),
+        {
+            "line_action": "change_line_statuses",
+            "selected_line": [brooklyn_line.pk],
+            f"selected_line_qty_{brooklyn_line.pk}": 2,
+            "new_status": "Cancelled",
+        },
+    )
+    assert status.status_code == 404
+    brooklyn_line.refresh_from_db()
+    assert brooklyn_line.status == "Paid"
+    refund = client.post(
+        detail_url(mixed_order),
+        {
+            "order_action": "refund_consignment",
+            "consignment": brooklyn.pk,
+            f"refund-{brooklyn.pk}-amount": "1.00",
+        },
+    )
+    assert refund.status_code == 404
+    tracking = client.post(
+        detail_url(mixed_order),
+        {
+            "order_action": "ship_consignment",
+            "consignment": brooklyn.pk,
+            f"ship-{brooklyn.pk}-carrier": "UPS",
+            f"ship-{brooklyn.pk}-tracking_number": "1Z999",
+        },
+    )
+    assert tracking.status_code == 404
+    customs = reverse(
+        "dashboard:order-consignment-customs",
+        kwargs={"number": mixed_order.number, "pk": brooklyn.pk},
+    )
+    assert client.get(customs).status_code == 404
+    # Order-level actions are the platform's: a merchant cannot change the order status.
+    assert (
+        client.post(
+            detail_url(mixed_order),
+            {"order_action": "change_order_status", "new_status": "Cancelled"},
+        ).status_code
+        == 404
+    )
+    brooklyn.refresh_from_db()
+    assert (brooklyn.tracking_number, brooklyn.refunded) == ("", Decimal("0"))
+    assert not ConsignmentRefund.objects.exists()
+    assert stripe_refunds(mixed_order) == []
+
+
+def test_merchant_changes_status_of_its_own_line(client, merchants, mixed_order):
+    client.force_login(merchants["tokyo_user"])
+    line = mixed_order.lines.get(partner=merchants["tokyo"])
+    response = client.post(
+        detail_url(mixed_order),
+        {
+            "line_action": "change_line_statuses",
+            "selected_line": [line.pk],
+            f"selected_line_qty_{line.pk}": 1,
+            "new_status": "Being processed",
+        },
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.status == "Being processed"
+
+
+def test_lines_of_a_paid_order_read_paid(merchants, mixed_order):
+    assert set(mixed_order.lines.values_list("status", flat=True)) == {"Paid"}
