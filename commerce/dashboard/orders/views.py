@@ -84,7 +84,7 @@ class OrderDetailView(core.OrderDetailView):
         "refund_consignment",
         "ship_consignment",
     )
-    merchant_order_actions = ("save_note", "refund_consignment", "ship_consignment")
+    merchant_order_actions = ("save_note", "refund", "refund_consignment", "ship_consignment")
     merchant_line_actions = ("change_line_statuses",)
 
     def get_object(self, queryset=None):
