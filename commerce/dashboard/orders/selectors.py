@@ -136,3 +136,27 @@ def status_breakdown(*, orders) -> list[dict]:
         .values("status")
         .annotate(freq=Count("id"))
     )
+
+
+def order_shares_for_user(*, user, order_ids) -> dict[int, Decimal] | None:
+    """{order id: what the shopper paid for ``user``'s part of it}, or None for platform
+    staff (who see order totals). A consignment counts in full (goods, shipping, duties,
+    taxes); an order without consignments counts the merchant's own lines."""
+    partner_ids = user_partner_ids(user=user)
+    if partner_ids is None:
+        return None
+    shares: dict[int, Decimal] = defaultdict(lambda: Decimal("0"))
+    with_consignments = set()
+    for c in Consignment.objects.filter(order_id__in=order_ids, partner_id__in=partner_ids):
+        shares[c.order_id] += c.total
+        with_consignments.add(c.order_id)
+    lines = (
+        Line._default_manager.filter(_own_lines_q(partner_ids), order_id__in=order_ids)
+        .exclude(order_id__in=with_consignments)
+        .order_by()
+        .values("order_id")
+        .annotate(total=Sum("line_price_incl_tax"))
+    )
+    for row in lines:
+        shares[row["order_id"]] += row["total"] or Decimal("0")
+    return dict(shares)

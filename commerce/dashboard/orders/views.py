@@ -33,6 +33,7 @@ from .selectors import (
     order_consignments_for_user,
     order_for_user,
     order_lines_for_user,
+    order_shares_for_user,
     orders_scope,
     revenue_by_currency,
     status_breakdown,
@@ -46,9 +47,33 @@ Line = get_model("order", "Line")
 
 
 class OrderListView(core.OrderListView):
+    """A merchant's list: its orders, each with what the shopper paid for its own part."""
+
     def get_queryset(self):
         self.base_queryset = orders_scope(user=self.request.user, queryset=self.base_queryset)
         return super().get_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        orders = list(ctx["object_list"])
+        shares = order_shares_for_user(user=self.request.user, order_ids=[o.pk for o in orders])
+        ctx["is_platform"] = shares is None
+        for order in orders:
+            order.own_total = order.total_incl_tax if shares is None else shares.get(order.pk, 0)
+        ctx["orders"] = orders
+        return ctx
+
+    def get_row_values(self, order):
+        row = super().get_row_values(order)
+        shares = order_shares_for_user(user=self.request.user, order_ids=[order.pk])
+        if shares is not None:
+            row["value"] = shares.get(order.pk, 0)
+        return row
+
+    def change_order_statuses(self, request, orders):
+        if not user_is_platform(user=request.user):
+            raise Http404()
+        return super().change_order_statuses(request, orders)
 
 
 class OrderStatsView(core.OrderStatsView):

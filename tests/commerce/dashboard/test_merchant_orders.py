@@ -137,3 +137,25 @@ def test_merchant_changes_status_of_its_own_line(client, merchants, mixed_order)
 
 def test_lines_of_a_paid_order_read_paid(merchants, mixed_order):
     assert set(mixed_order.lines.values_list("status", flat=True)) == {"Paid"}
+
+
+def test_order_list_shows_the_merchants_part_not_the_order_total(client, merchants, mixed_order):
+    client.force_login(merchants["tokyo_user"])
+    html = client.get(reverse("dashboard:order-list")).content.decode()
+    assert "£38.33" in html  # Tokyo's parcel: 28.61 + 4.00 + 5.72
+    assert f"£{mixed_order.total_incl_tax}" not in html
+    assert reverse("dashboard:user-detail", kwargs={"pk": mixed_order.user_id}) not in html
+    csv = client.get(reverse("dashboard:order-list") + "?response_format=csv").content.decode()
+    assert "38.33" in csv and str(mixed_order.total_incl_tax) not in csv
+    # Order statuses are the platform's to change, in bulk too.
+    response = client.post(
+        reverse("dashboard:order-list"),
+        {
+            "action": "change_order_statuses",
+            "selected_order": [mixed_order.pk],
+            "new_status": "Cancelled",
+        },
+    )
+    assert response.status_code == 404
+    mixed_order.refresh_from_db()
+    assert mixed_order.status == "Paid"
