@@ -260,8 +260,6 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-# Lines follow the order when it is paid or cancelled (Oscar's documented cascade).
-OSCAR_ORDER_STATUS_CASCADE = {"Paid": "Paid", "Cancelled": "Cancelled"}
 # Order confirmations: the demo prints them on the console; production sets its backend.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -93,10 +93,12 @@ def payment_intent_create(
 
 
 def _event_type(name: str):
-    event_type, _created = PaymentEventType.objects.get_or_create(
-        code=name.lower().replace(" ", "-"), defaults={"name": name}
+    # filter/create rather than get_or_create: no savepoint pair on every paid webhook. Two
+    # first-ever creations at once collide on the unique code; the webhook is then retried.
+    code = name.lower().replace(" ", "-")
+    return PaymentEventType.objects.filter(code=code).first() or PaymentEventType.objects.create(
+        code=code, name=name
     )
-    return event_type
 
 
 def payment_mark_paid(*, payment: StripePayment, order, reference: str) -> bool:
@@ -104,6 +106,8 @@ def payment_mark_paid(*, payment: StripePayment, order, reference: str) -> bool:
     if order.status != STATUS_PENDING:
         return False
     order.set_status(STATUS_PAID)
+    # The lines follow the payment (one UPDATE, rather than Oscar's per-line cascade).
+    order.lines.filter(status=STATUS_PENDING).update(status=STATUS_PAID)
     Source.objects.filter(order=order, reference=payment.intent_id).update(
         amount_debited=payment.amount
     )

@@ -109,6 +109,7 @@ def marketplace_order(
             reference=intent.id,
         )
         order.set_status("Paid")
+        order.lines.update(status="Paid")
     return order
 
 

@@ -135,10 +135,6 @@ def test_merchant_changes_status_of_its_own_line(client, merchants, mixed_order)
     assert line.status == "Being processed"
 
 
-def test_lines_of_a_paid_order_read_paid(merchants, mixed_order):
-    assert set(mixed_order.lines.values_list("status", flat=True)) == {"Paid"}
-
-
 def test_order_list_shows_the_merchants_part_not_the_order_total(client, merchants, mixed_order):
     client.force_login(merchants["tokyo_user"])
     html = client.get(reverse("dashboard:order-list")).content.decode()
@@ -159,3 +155,17 @@ def test_order_list_shows_the_merchants_part_not_the_order_total(client, merchan
     assert response.status_code == 404
     mixed_order.refresh_from_db()
     assert mixed_order.status == "Paid"
+
+
+def test_the_paid_webhook_moves_the_lines_to_paid(merchants):
+    from commerce.checkout.payments import payment_mark_paid
+
+    from .conftest import marketplace_order
+
+    order = marketplace_order([(merchants["tokyo"], "10.00", 2)], paid=False)
+    assert set(order.lines.values_list("status", flat=True)) == {"Pending payment"}
+    payment = StripePayment.objects.create(
+        order_number=order.number, order=order, intent_id="pi_x", amount=20, currency="GBP"
+    )
+    assert payment_mark_paid(payment=payment, order=order, reference="pi_x")
+    assert set(order.lines.values_list("status", flat=True)) == {"Paid"}
