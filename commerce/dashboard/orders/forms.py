@@ -20,7 +20,7 @@ class ConsignmentRefundForm(forms.Form):
     lines = forms.MultipleChoiceField(
         label=_("For these lines (commission is reversed on them)"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, consignment, refundable: Decimal, lines=(), **kwargs):

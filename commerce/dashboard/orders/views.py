@@ -239,7 +239,7 @@ class OrderDetailView(core.OrderDetailView):
         )
         if not form.is_valid():
             ctx = self.get_context_data(object=order, bound=(consignment.pk, form))
-            return self.render_to_response(ctx, status=400)
+            return self.render_to_response(ctx)
         try:
             row = consignment_refund(
                 consignment_id=consignment.pk,
@@ -250,7 +250,7 @@ class OrderDetailView(core.OrderDetailView):
         except RefundRefused as error:
             form.add_error("amount", str(error))
             ctx = self.get_context_data(object=order, bound=(consignment.pk, form))
-            return self.render_to_response(ctx, status=400)
+            return self.render_to_response(ctx)
         except stripe.StripeError:
             return self.reload_page(error=_("Stripe could not make the refund; try again later."))
         messages.success(
@@ -267,7 +267,7 @@ class OrderDetailView(core.OrderDetailView):
         form = ConsignmentShippedForm(request.POST, consignment=consignment)
         if not form.is_valid():
             ctx = self.get_context_data(object=order, bound=(consignment.pk, form))
-            return self.render_to_response(ctx, status=400)
+            return self.render_to_response(ctx)
         consignment_mark_shipped(
             consignment_id=consignment.pk,
             carrier=form.cleaned_data["carrier"],

@@ -40,7 +40,7 @@ def test_refund_above_the_merchants_share_is_a_form_error_and_reaches_no_stripe(
     assert tokyo.total == Decimal("38.33")  # 28.61 goods + 4.00 shipping + 5.72 VAT
     client.force_login(merchants["tokyo_user"])
     response = refund(client, mixed_order, tokyo, "38.34")
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its errors
     form = [row[2] for row in response.context["consignments"] if row[0].pk == tokyo.pk][0]
     assert form.errors["amount"] == [
         "You can refund at most 38.33 GBP: what the shopper paid for this consignment, "
@@ -49,7 +49,9 @@ def test_refund_above_the_merchants_share_is_a_form_error_and_reaches_no_stripe(
     assert not ConsignmentRefund.objects.exists()
     assert stripe_refunds(mixed_order) == []
     # GBP 100 of an order whose Tokyo parcel was GBP 38.33: refused the same way.
-    assert refund(client, mixed_order, tokyo, "100.00").status_code == 400
+    assert (
+        refund(client, mixed_order, tokyo, "100.00").status_code == 200
+    )  # the form again, with its errors
     assert stripe_refunds(mixed_order) == []
 
 
@@ -95,7 +97,7 @@ def test_refund_is_its_own_stripe_refund_keyed_by_our_row(
     assert tokyo.refunded == Decimal("10.00")
     # The cap now counts what was refunded.
     over = refund(client, mixed_order, tokyo, "28.34")
-    assert over.status_code == 400
+    assert over.status_code == 200  # the form again, with its errors
     assert (
         refund(
             client, mixed_order, tokyo, "28.33", captured=django_capture_on_commit_callbacks
