@@ -284,27 +284,59 @@ def consignment_refund(
             lines={str(pk): str(value) for pk, value in shares.items()},
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
+    return consignment_refund_send(refund_id=row.pk)
+
+
+# Stripe answered and refused: the refund was not made, the row fails and frees the cap.
+# Anything else (network error, timeout, Stripe 5xx) may have made it: the row stays
+# "created" (still counted against the cap) until ``consignment_refund_send`` is run again
+# with the same idempotency key (``manage.py refunds_resume``).
+_DEFINITE_REFUSALS = (
+    stripe.InvalidRequestError,
+    stripe.AuthenticationError,
+    stripe.PermissionError,
+    stripe.CardError,
+)
+
+
+def consignment_refund_send(*, refund_id: int):
+    """Send (or re-send, same idempotency key) one created refund row to Stripe and record
+    the result once. Safe to run twice: a row already settled is returned as it is."""
+    row = ConsignmentRefund.objects.select_related("consignment__order").get(pk=refund_id)
+    if row.state != ConsignmentRefund.State.CREATED:
+        return row
+    consignment = row.consignment
+    order = consignment.order
+    payment = StripePayment.objects.get(order=order)
     try:
         refund = stripe_client().v1.refunds.create(
             params={
                 "payment_intent": payment.intent_id,
-                "amount": amount_to_minor(amount=amount, currency=payment.currency),
+                "amount": amount_to_minor(amount=row.amount, currency=row.currency),
                 "metadata": {"order_number": order.number, "consignment": str(consignment.pk)},
             },
             options={"idempotency_key": row.idempotency_key},
         )
-    except stripe.StripeError as error:
+    except _DEFINITE_REFUSALS as error:
         row.state = ConsignmentRefund.State.FAILED
         row.error = str(error)[:1000]
         row.save(update_fields=["state", "error", "updated_at"])
         raise
+    except stripe.StripeError as error:
+        row.error = str(error)[:1000]
+        row.save(update_fields=["error", "updated_at"])
+        raise
     with transaction.atomic():
         row = ConsignmentRefund.objects.select_for_update().get(pk=row.pk)
-        consignment = Consignment.objects.select_for_update().get(pk=consignment_id)
+        if row.state != ConsignmentRefund.State.CREATED:
+            return row
+        consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
         payment = StripePayment.objects.select_for_update().get(pk=payment.pk)
+        amount = row.amount
         row.state = ConsignmentRefund.State.SUCCEEDED
         row.stripe_refund_id = refund.id
-        row.save(update_fields=["state", "stripe_refund_id", "updated_at"])
+        row.error = ""
+        row.save(update_fields=["state", "stripe_refund_id", "error", "updated_at"])
         consignment.refunded += amount
         consignment.save(update_fields=["refunded"])
         payment.refunded += amount
@@ -316,11 +348,15 @@ def consignment_refund(
         PaymentEvent.objects.create(
             order=order, amount=amount, reference=refund.id, event_type=_event_type("Refunded")
         )
-        refund_id = refund.id
-        line_shares = {pk: value for pk, value in shares.items()}
+        stripe_refund_id = refund.id
+        line_shares = {int(pk): Decimal(value) for pk, value in (row.lines or {}).items()}
         transaction.on_commit(
             lambda: order_refunded.send(
-                sender=Order, order=order, amount=amount, lines=line_shares, reference=refund_id
+                sender=Order,
+                order=order,
+                amount=amount,
+                lines=line_shares,
+                reference=stripe_refund_id,
             )
         )
     return row

@@ -20,7 +20,7 @@ StripePayment = get_model("order", "StripePayment")
 pytestmark = pytest.mark.django_db
 
 
-def refund(client, order, consignment, amount, lines=(), captured=None):
+def refund(client, order, consignment, amount, lines=(), captured=None, follow=False):
     data = {
         "order_action": "refund_consignment",
         "consignment": consignment.pk,
@@ -28,7 +28,7 @@ def refund(client, order, consignment, amount, lines=(), captured=None):
         f"refund-{consignment.pk}-lines": [str(pk) for pk in lines],
     }
     if captured is None:
-        return client.post(detail_url(order), data)
+        return client.post(detail_url(order), data, follow=follow)
     with captured(execute=True):
         return client.post(detail_url(order), data)
 
@@ -178,3 +178,46 @@ def test_platform_staff_may_refund_any_consignment(
     brooklyn.refresh_from_db()
     assert brooklyn.refunded == Decimal("6.00")
     assert reverse("dashboard:order-list")
+
+
+def test_a_refund_lost_in_transit_stays_in_flight_and_is_resumed_with_its_key(
+    client, merchants, mixed_order, monkeypatch, django_capture_on_commit_callbacks
+):
+    import stripe
+    from django.core.management import call_command
+
+    keys = []
+    real_client = payments.stripe_client
+
+    class Unreachable:
+        v1 = refunds = property(lambda self: self)
+
+        def create(self, params, options):
+            keys.append(options["idempotency_key"])
+            raise stripe.APIConnectionError("network down")
+
+    monkeypatch.setattr(payments, "stripe_client", Unreachable)
+    tokyo = consignment_of(mixed_order, merchants["tokyo"])
+    client.force_login(merchants["tokyo_user"])
+    response = refund(client, mixed_order, tokyo, "30.00", follow=True)
+    assert "Stripe could not make the refund; try again later." in [
+        str(m) for m in response.context["messages"]
+    ]
+    row = ConsignmentRefund.objects.get()
+    assert row.state == "created" and "network down" in row.error
+    # In flight: it still counts against the cap, so a second try cannot refund twice.
+    assert refund(client, mixed_order, tokyo, "10.00").status_code == 200
+    assert ConsignmentRefund.objects.count() == 1
+
+    monkeypatch.setattr(payments, "stripe_client", real_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refunds_resume", older_than=0)
+    row.refresh_from_db()
+    assert row.state == "succeeded"
+    assert keys == [f"consignment-refund-{row.pk}"]
+    tokyo.refresh_from_db()
+    assert tokyo.refunded == Decimal("30.00")
+    assert [r.id for r in stripe_refunds(mixed_order)] == [row.stripe_refund_id]
+    # Running it again changes nothing.
+    call_command("refunds_resume", older_than=0)
+    assert len(stripe_refunds(mixed_order)) == 1
