@@ -74,3 +74,19 @@ def test_chinese_dashboard_formats_each_currency_for_the_locale(client, merchant
     html = client.get(reverse("dashboard:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     # zh-Hans CLDR symbols: US$ for USD (English shows $).
     assert "£64.00" in html and "US$25.00" in html
+
+
+def test_order_report_totals_per_currency_in_page_and_csv(client, orders):
+    client.force_login(UserFactory(username="ops", is_staff=True, is_superuser=True))
+    url = reverse("dashboard:reports-index") + "?report_type=order_report"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "€99.00" in html and "£69.00" in html and "$25.00" in html
+    csv = client.get(url + "&download=true").content.decode("utf-8-sig").splitlines()
+    assert csv[0].split(",")[3:5] == ["Total incl. tax", "Currency"]
+    assert sorted(row for row in csv if row.startswith("Total,")) == [
+        "Total,,,25.00,USD,",
+        "Total,,,69.00,GBP,",
+        "Total,,,99.00,EUR,",
+    ]
