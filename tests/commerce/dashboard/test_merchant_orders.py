@@ -169,3 +169,18 @@ def test_the_paid_webhook_moves_the_lines_to_paid(merchants):
     )
     assert payment_mark_paid(payment=payment, order=order, reference="pi_x")
     assert set(order.lines.values_list("status", flat=True)) == {"Paid"}
+
+
+def test_merchant_sees_and_edits_only_its_own_notes(client, merchants, mixed_order):
+    other = mixed_order.notes.create(user=merchants["brooklyn_user"], message="Brooklyn only")
+    client.force_login(merchants["tokyo_user"])
+    saved = client.post(
+        detail_url(mixed_order), {"order_action": "save_note", "message": "Packed in Tokyo"}
+    )
+    assert saved.status_code == 302
+    html = client.get(detail_url(mixed_order)).content.decode()
+    assert "Packed in Tokyo" in html and "Brooklyn only" not in html
+    edit = reverse(
+        "dashboard:order-detail-note", kwargs={"number": mixed_order.number, "note_id": other.pk}
+    )
+    assert client.get(edit).status_code == 404
