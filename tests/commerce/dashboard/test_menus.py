@@ -43,3 +43,15 @@ def test_platform_staff_menu_has_users_partners_and_reports(client):
     links = menu_links(client)
     for name in PLATFORM_ONLY:
         assert reverse(name) in links
+
+
+def test_a_staff_flagged_merchant_still_sees_only_merchant_menus(client, merchants):
+    user = merchants["tokyo_user"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    links = menu_links(client)
+    for name in PLATFORM_ONLY:
+        assert reverse(name) not in links
+    for link in links:
+        assert client.get(link).status_code == 200, link
