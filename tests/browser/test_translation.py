@@ -23,9 +23,7 @@ def test_english_reader_translates_a_chinese_note_and_sees_slang_explained(page,
             example="这个面霜真的绝绝子，强烈种草！",
         ),
     )
-    note = NoteFactory(
-        title="面霜分享", body="这个面霜真的绝绝子，强烈种草！", language="zh-hans"
-    )
+    note = NoteFactory(title="面霜分享", body="这个面霜真的绝绝子，强烈种草！", language="zh-hans")
     page.goto(live_server.url + note.get_absolute_url())
     button = page.get_by_role("button", name="Translate")
     button.focus()
