@@ -20,6 +20,7 @@ urlpatterns = [
     path("notes/", include("catalog.urls")),
     path("", include("catalog.community.urls")),
     path("api/live/permission/<slug:handle>/", live_permission_api, name="live-permission"),
+    path("translation/", include("catalog.translation.urls")),
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_live_permission'),
-        ('catalogue', '0036_community_note'),
+        ('catalogue', '0037_community_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0035_product_commission_rate'),
+        ('catalogue', '0036_translation_product_fields'),
     ]
 
     operations = [
