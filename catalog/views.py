@@ -9,6 +9,7 @@ from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailVie
 from . import selectors
 from .attribution import attribution_record, parse_note_id
 from .cards import product_state_key
+from .community.selectors import viewer_region
 from .community.views import FeedView
 from .community.views import NoteDetailView as CommunityNoteDetailView
 
@@ -45,7 +46,9 @@ class ProductDetailView(CoreProductDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["notes"] = selectors.notes_for_product(product_id=self.object.pk)
+        context["notes"] = selectors.notes_for_product(
+            product_id=self.object.pk, region=viewer_region(self.request)
+        )
         # Fragments of the page that show only the product, its stock and price are cached
         # under this key (see the detail template).
         info = self.request.strategy.fetch_for_product(self.object)

@@ -210,4 +210,4 @@ def creator_products(*, creator, limit: int = 8) -> list:
             ids.append(pk)
         if len(ids) == limit:
             break
-    return catalog_selectors._recommended_products(ids)
+    return catalog_selectors.products_in_order(ids=ids)

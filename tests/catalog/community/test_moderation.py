@@ -157,3 +157,16 @@ def test_matcher_finds_every_region_in_one_pass():
         ("CN", "withhold"),
         ("DE", "review"),
     ]
+
+
+def test_product_page_leaves_out_notes_withheld_in_the_viewers_region(client, creator, readers):
+    from tests.factories import NoteProduct, product_with_price
+
+    ModerationRule.objects.create(jurisdiction="CN", pattern="VPN", action="withhold")
+    product = product_with_price()
+    note = post(creator, title="VPN and tea")
+    NoteProduct.objects.create(note=note, product=product, position=0)
+    client.force_login(readers["CN"])
+    assert "VPN and tea" not in client.get(product.get_absolute_url()).content.decode()
+    client.force_login(readers["US"])
+    assert "VPN and tea" in client.get(product.get_absolute_url()).content.decode()
