@@ -138,7 +138,9 @@ class CreatorView(_FeedBase):
             self.request, selectors.notes_of_creator(creator=creator, region=region)
         )
         products = (
-            selectors.creator_products(creator=creator) if not _fragment(self.request) else []
+            selectors.creator_products(creator=creator, limit=4)
+            if not _fragment(self.request)
+            else []
         )
         catalog_selectors.product_cards_prefetch(products)
         product_cards_prepare(products=products, request=self.request)
