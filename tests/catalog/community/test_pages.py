@@ -36,9 +36,10 @@ def populate(cards: int, rates=None):
             NoteTopic.objects.create(note=note, topic=topic)
         for i, product in enumerate(products):
             NoteProduct.objects.create(note=note, product=product, position=i)
-        for user in users:
-            parent = Comment.objects.create(note=note, author=user, body="hi")
-            Comment.objects.create(note=note, author=user, body="re", parent=parent)
+        for _ in range(cards // 5 + 1):  # 2 or 12 comments a note, with replies
+            for user in users[:2]:
+                parent = Comment.objects.create(note=note, author=user, body="hi")
+                Comment.objects.create(note=note, author=user, body="re", parent=parent)
         notes.append(note)
     return notes, topics, creators, users
 
