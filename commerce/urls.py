@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from catalog.views import NoteListView
+from commerce.partner.ship_to import ship_to_switch
 from commerce.partner.views import currency_switch
 from payouts import views_bank_returns, views_finance, views_portal
 from payouts.views_merchant import MerchantCommissionView
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
+    path("ship-to/", ship_to_switch, name="ship-to-switch"),
     path("notes/", include("catalog.urls")),
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),

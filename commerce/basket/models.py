@@ -16,6 +16,14 @@ class Basket(AbstractBasket):
         strategy = getattr(self, "_strategy", None)
         return getattr(strategy, "currency", None)
 
+    def all_lines(self):
+        # Oscar's cached lines, with each line's merchant too: checkout splits the basket
+        # into one consignment per merchant (no query per line for the partner).
+        lines = super().all_lines()
+        if getattr(lines, "_result_cache", ()) is None and self.id is not None:
+            lines = self._lines = lines.select_related("stockrecord__partner")
+        return lines
+
     def reprice(self) -> bool:
         """Re-price every line in this basket's strategy currency.
 
