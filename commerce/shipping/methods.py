@@ -32,7 +32,11 @@ class ZoneMethod(Base):
 
     def parcels(self, basket):
         """The basket's parcels to this destination (computed once per basket state)."""
-        key = (basket.pk, basket.currency, tuple((l.pk, l.quantity) for l in basket.all_lines()))
+        key = (
+            basket.pk,
+            basket.currency,
+            tuple((line.pk, line.quantity) for line in basket.all_lines()),
+        )
         if key not in self._cache:
             self._cache.clear()
             self._cache[key] = basket_parcels(basket, destination=self.destination)
@@ -44,7 +48,7 @@ class ZoneMethod(Base):
         for parcel in self.parcels(basket):
             # A parcel that cannot be priced (no route, no weight) is refused by the
             # checkout's pre-conditions before any charge is used; it adds nothing here.
-            if parcel.zone is None or any(not l.product.weight_grams for l in parcel.lines):
+            if parcel.zone is None or any(not line.product.weight_grams for line in parcel.lines):
                 continue
             amount += parcel.shipping(method=self.method, currency=currency)
         return prices.Price(currency=currency, excl_tax=amount, tax=Decimal("0"))
