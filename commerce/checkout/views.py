@@ -6,6 +6,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -143,8 +145,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return ctx
 
     def get_message_context(self, order):
+        # The email reads the order's surcharges from several templates: fetch them once.
+        prefetch_related_objects([order], "surcharges")
         ctx = super().get_message_context(order)
-        ctx["consignments"] = order_consignments_display(order)
+        quote = getattr(order, "consignments_quote", None)
+        # Just placed: the consignments as written from this quote (no need to read back).
+        ctx["consignments"] = (
+            quote_display(quote) if quote is not None else order_consignments_display(order)
+        )
         ctx["border_estimate"] = sum((c["border_estimate"] for c in ctx["consignments"]), 0)
         return ctx
 
@@ -183,6 +191,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             raise UnableToTakePayment(_(str(error))) from error
         except PaymentUnavailable as error:
             raise PaymentError(str(error)) from error
+        self._stripe_intent_id = payment.intent_id
         source_type, _created = SourceType.objects.get_or_create(
             code="stripe", defaults={"name": "Stripe"}
         )
@@ -232,10 +241,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     id_number_masked=identity["id_masked"],
                     counted_value=consignments.taxable_value_cny,
                 )
-            payment = StripePayment.objects.select_for_update().get(order_number=order_number)
-            payment.order = order
-            payment.save(update_fields=["order", "updated_at"])
-            intent_id = payment.intent_id
+            # One UPDATE (it locks the row until commit, as select_for_update did).
+            StripePayment.objects.filter(order_number=order_number).update(
+                order=order, updated_at=timezone.now()
+            )
+            intent_id = self._stripe_intent_id
             transaction.on_commit(lambda: stripe_events_waiting_process(intent_id=intent_id))
             basket.submit()
         import_identity_clear(self.request)

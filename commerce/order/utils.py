@@ -16,6 +16,7 @@ class OrderCreator(CoreOrderCreator):
                 [consignment_row(order=order, quote=c) for c in consignments.consignments]
             )
             self._consignment_ids = {row.partner_id: row.pk for row in rows}
+            order.consignments_quote = consignments  # what the confirmation email shows
         return order
 
     def create_line_models(self, order, basket_line, extra_line_fields=None):
@@ -27,7 +28,24 @@ class OrderCreator(CoreOrderCreator):
         )
         if consignment_id:
             fields.setdefault("consignment_id", consignment_id)
-        return super().create_line_models(order, basket_line, extra_line_fields=fields)
+        order_line = super().create_line_models(order, basket_line, extra_line_fields=fields)
+        # The order's lines as written: receivers of order_placed and the confirmation
+        # email read ``order.lines.all()`` without querying them back.
+        cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+        lines = cache.get("lines")
+        if lines is None:
+            lines = cache["lines"] = type(order_line)._default_manager.filter(order=order)
+            lines._result_cache = []
+        lines._result_cache.append(order_line)
+        lines._prefetch_done = True
+        return order_line
+
+
+    def update_stock_records(self, line):
+        # The stock record checks its product's class: it is the line's product, loaded.
+        if line.stockrecord is not None and line.stockrecord.product_id == line.product_id:
+            line.stockrecord.product = line.product
+        return super().update_stock_records(line)
 
 
 def consignment_row(*, order, quote):
