@@ -21,6 +21,7 @@ from commerce.partner.fx import RateMissing, money_convert
 from tax.duties import DESTINATIONS, Consignment, Line, quote
 from tax.errors import TaxInputError
 
+from .reasons import reason_text
 from .tariff import tariff_rate
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,14 @@ def landed_cost_quote(
             reason=_("We cannot deliver duty-paid to this destination yet."),
         )
     if not result.allowed:
-        return LandedCost(allowed=False, reason=result.reason)
+        # The engine's stable reason code, in the shopper's language (English text as the
+        # fallback for a code the checkout does not know yet).
+        return LandedCost(
+            allowed=False,
+            reason=reason_text(
+                code=result.reason_code, params=result.reason_params, fallback=result.reason
+            ),
+        )
 
     def back(charges) -> list[LandedCharge]:
         return [
