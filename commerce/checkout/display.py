@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django_countries import countries
+
+from commerce.partner.ship_to import country_name
 
 from .labels import charge_label
 
@@ -29,7 +30,7 @@ def quote_display(quote) -> list[dict]:
             {
                 "merchant": c.partner_name,
                 "ship_from": c.ship_from,
-                "ship_from_name": str(countries.name(c.ship_from)),
+                "ship_from_name": country_name(c.ship_from),
                 "kind": c.kind,
                 "collected": c.collected,
                 "currency": c.currency,
@@ -68,7 +69,7 @@ def order_consignments_display(order) -> list[dict]:
             {
                 "merchant": lines[0].partner_name if lines else "",
                 "ship_from": c.ship_from,
-                "ship_from_name": str(countries.name(c.ship_from)),
+                "ship_from_name": country_name(c.ship_from),
                 "kind": c.kind,
                 "collected": c.collected,
                 "currency": c.currency,

@@ -7,8 +7,10 @@ the checkout's address country defaults to it.
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, to_locale
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
@@ -51,11 +53,19 @@ def ship_to_for_request(request) -> str:
     return chosen
 
 
+def country_name(code: str) -> str:
+    """A country's name in the active language (CLDR through Babel), else in English."""
+    try:
+        locale = Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = None
+    name = locale.territories.get(code) if locale is not None else None
+    return name or str(countries.name(code)) or code
+
+
 def ship_to_choices() -> list[tuple[str, str]]:
     """(code, name in the active language), sorted by name."""
-    return sorted(
-        ((code, str(countries.name(code))) for code in SHIPPING_COUNTRIES), key=lambda c: c[1]
-    )
+    return sorted(((code, country_name(code)) for code in SHIPPING_COUNTRIES), key=lambda c: c[1])
 
 
 @require_POST
@@ -85,6 +95,6 @@ def ship_to(request) -> dict:
     code = ship_to_for_request(request)
     return {
         "ship_to_country": code,
-        "ship_to_name": str(countries.name(code)),
+        "ship_to_name": country_name(code),
         "ship_to_choices": ship_to_choices,
     }

@@ -284,3 +284,16 @@ def test_submit_query_count_is_constant_per_consignment(
         with django_capture_on_commit_callbacks(execute=True):
             response = place_order(client)
     assert response.status_code == 302
+
+
+def test_a_declined_card_is_told_in_chinese(client, market):
+    from .test_payments import card
+
+    client.cookies["django_language"] = "zh-hans"
+    basket_add(client, market["shanghai_cream"], currency="CNY")
+    preview = checkout_preview(client, "CN")
+    assert "包裹 1：Shanghai Beauty" in preview.content.decode()
+    response = place_order(client, payment_method=card("4000000000000341"))
+    assert response.status_code == 200
+    assert response.context["error"] == "您的银行卡被拒绝。"
+    assert not Order.objects.exists()
