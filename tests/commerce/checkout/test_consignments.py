@@ -251,6 +251,11 @@ def test_border_charges_are_told_on_the_thank_you_page_and_in_the_email(
     client, market, django_capture_on_commit_callbacks, mailoutbox
 ):
     basket_add(client, market["tokyo_kimono"], currency="USD")
+    checkout_address(client, "US")
+    methods = client.get(reverse("checkout:shipping-method")).content.decode()
+    # No method promises "duties paid" where the border collects them.
+    assert "duties paid" not in methods.lower()
+    assert "duties collected at delivery" in methods
     preview = checkout_preview(client, "US").content.decode()
     assert "Collected at the border" in preview
     with django_capture_on_commit_callbacks(execute=True):
@@ -297,3 +302,26 @@ def test_a_declined_card_is_told_in_chinese(client, market):
     assert response.status_code == 200
     assert response.context["error"] == "您的银行卡被拒绝。"
     assert not Order.objects.exists()
+
+
+def test_china_order_limit_counts_the_cross_border_parcels_together(client, market):
+    # Two import parcels (Tokyo, Brooklyn), each under CNY 5,000, together over it.
+    basket_add(client, market["tokyo_cream"], quantity=12, currency="CNY")
+    basket_add(client, market["tshirt"], quantity=14)
+    response = checkout_address(client, "CN", identity=("张三", ID_NUMBERS[0]))
+    assert response.status_code == 302
+    client.post(reverse("checkout:shipping-method"), {"method_code": "standard-cn"})
+    response = client.get(reverse("checkout:preview"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("checkout:shipping-address")
+    assert any("5,000" in str(m) for m in response.context["messages"])
+
+
+def test_a_large_domestic_parcel_does_not_count_toward_china_limits(client, market):
+    # CNY 8,040 from Shanghai (domestic) and one Tokyo item (import): allowed.
+    basket_add(client, market["shanghai_cream"], quantity=30, currency="CNY")
+    basket_add(client, market["tokyo_cream"])
+    preview = checkout_preview(client, "CN", identity=("张三", ID_NUMBERS[0]))
+    assert preview.status_code == 200
+    quote = preview.context["consignments"]
+    assert quote.consignments[0].goods > Decimal("5000")
+    assert quote.taxable_value_cny < Decimal("5000")
