@@ -1,4 +1,4 @@
-"""Checkout state read from the request: the captured identity, address and landed cost.
+"""Checkout state read from the request: the captured identity, address and consignments.
 
 Kept apart from ``session`` (which Oscar imports while loading the applicator).
 """
@@ -10,7 +10,7 @@ from decimal import Decimal
 from oscar.core.loading import get_model
 
 from .consignments import CheckoutQuote, basket_consignments_quote
-from .landed_cost import LandedCost, buyer_annual_used, landed_cost_quote
+from .landed_cost import buyer_annual_used
 
 UserAddress = get_model("address", "UserAddress")
 
@@ -46,21 +46,6 @@ def session_address(request) -> tuple[str, str] | None:
         if address:
             return address.country_id, address.state
     return None
-
-
-def request_landed_cost(
-    request, *, basket, country: str, state: str, shipping: Decimal
-) -> LandedCost:
-    """The landed cost for this request's basket and address, computed once per request."""
-    identity = import_identity_get(request) if country == "CN" else None
-    key = (basket.pk, country, state, shipping, identity and identity["id_hash"])
-    cache = request.__dict__.setdefault("_landed_cost_cache", {})
-    if key not in cache:
-        used = buyer_annual_used(id_hash=identity["id_hash"]) if identity else Decimal("0")
-        cache[key] = landed_cost_quote(
-            basket=basket, country=country, state=state, shipping=shipping, annual_used=used
-        )
-    return cache[key]
 
 
 def session_method(request) -> str:
