@@ -2,7 +2,7 @@
 
 from django import template
 
-from commerce.partner.ship_to import ship_to_for_request
+from commerce.partner.ship_to import country_name, ship_to_for_request
 
 from ..consignments import product_estimate
 from ..display import quote_display
@@ -26,3 +26,10 @@ def product_landed_estimate(context, product, purchase_info):
         return None
     rows = quote_display(quote) if quote.allowed else []
     return {"quote": quote, "row": rows[0] if rows else None}
+
+
+@register.filter
+def country_label(value) -> str:
+    """A country (code or django-countries ``Country``) named in the active language."""
+    code = str(getattr(value, "code", value) or "")
+    return country_name(code) if code else ""
