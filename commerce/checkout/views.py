@@ -123,6 +123,7 @@ class ShippingMethodView(views.ShippingMethodView):
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
+@method_decorator(sensitive_post_parameters("payment_method"), name="dispatch")  # card-adjacent
 class PaymentDetailsView(views.PaymentDetailsView):
     """Preview with Stripe.js card fields; "place order" creates and confirms the intent.
 
