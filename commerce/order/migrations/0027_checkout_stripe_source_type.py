@@ -10,7 +10,7 @@ def source_type_create(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("order", "0024_marketplace_consignments"),
+        ("order", "0026_merge_refunds_webhooks"),
         ("payment", "0005_auto_20200801_0817"),
     ]
 
