@@ -19,6 +19,7 @@ urlpatterns = [
     path("currency/", currency_switch, name="currency-switch"),
     path("ship-to/", ship_to_switch, name="ship-to-switch"),
     path("notes/", include("catalog.urls")),
+    path("translation/", include("catalog.translation.urls")),
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),
