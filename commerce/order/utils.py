@@ -40,7 +40,6 @@ class OrderCreator(CoreOrderCreator):
         lines._prefetch_done = True
         return order_line
 
-
     def update_stock_records(self, line):
         # The stock record checks its product's class: it is the line's product, loaded.
         if line.stockrecord is not None and line.stockrecord.product_id == line.product_id:
