@@ -173,6 +173,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "commerce.partner.context_processors.currency",
+                "commerce.partner.ship_to.ship_to",
             ],
         },
     }

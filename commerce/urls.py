@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from agencies.live import live_permission_api
 from catalog.views import NoteListView
+from commerce.partner.ship_to import ship_to_switch
 from commerce.partner.views import currency_switch
 from payouts import views_bank_returns, views_finance, views_portal
 from payouts.views_merchant import MerchantCommissionView
@@ -17,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
+    path("ship-to/", ship_to_switch, name="ship-to-switch"),
     path("notes/", include("catalog.urls")),
     path("", include("catalog.community.urls")),
     path("api/live/permission/<slug:handle>/", live_permission_api, name="live-permission"),
