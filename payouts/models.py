@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import RecordedChange
+
 
 class ImmutableEarningError(RuntimeError):
     """An attempt to edit or delete a written earning."""
@@ -144,22 +146,8 @@ class Earning(models.Model):
         raise ImmutableEarningError("Earnings are never deleted.")
 
 
-class StateChange(models.Model):
-    """One recorded move of an object's state: when, by whom (and, in subclasses, why)."""
-
-    at = models.DateTimeField(_("moved at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    subject_field = ""  # the foreign key to the object that moved
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        subject = getattr(self, f"{self.subject_field}_id")
-        return f"{subject}: {self.from_state} → {self.to_state}"
+# The shared abstract recorded change (agencies, the lowest Django package, owns it).
+StateChange = RecordedChange
 
 
 class EarningStateChange(StateChange):
@@ -462,6 +450,19 @@ class PayoutBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.state})"
+
+
+class PayoutBatchStateChange(StateChange):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="state_changes")
+    from_state = models.CharField(_("previous state"), max_length=16, blank=True)
+    to_state = models.CharField(_("new state"), max_length=16, choices=PayoutBatch.State.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    subject_field = "batch"
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("bank batch state change")
+        verbose_name_plural = _("bank batch state changes")
 
 
 LIVE_TRANSFER_STATES = ("pending", "submitted", "paid")

@@ -44,7 +44,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,8 +56,12 @@ from tax.money import quantize_money
 from tax.withholding import Payment, withhold
 
 from .bulk import rows_insert
+from .errors import PayoutRunError, PayoutRunFailed, PayoutRunRefused
 from .ledger import EntrySpec, Leg, ledger_entries_post
-from .models import Earning, EarningStateChange, PayoutLine, PayoutRun, PayoutRunStateChange
+from .models import Earning, PayoutLine, PayoutRun
+from .states import EARNINGS, RUNS, state_move, state_record_created, states_move
+
+__all__ = ["PayoutRunError", "PayoutRunFailed", "PayoutRunRefused"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +72,6 @@ BATCH = 5000
 R = PayoutRun.State
 # Runs whose lines count as earlier withholding of the tax year.
 COUNTED_STATES = (R.COMPUTED, R.APPROVED, R.SENDING, R.COMPLETED)
-RUN_MOVES = {
-    R.DRAFT: {R.COMPUTED, R.FAILED},
-    R.FAILED: {R.COMPUTED, R.FAILED},
-    R.COMPUTED: {R.APPROVED, R.FAILED},
-    R.APPROVED: {R.SENDING},
-    R.SENDING: {R.COMPLETED, R.FAILED},
-    # Held, failed or returned money re-sent after the run completed.
-    R.COMPLETED: {R.SENDING},
-}
 LINE_FIELDS = (
     "run_id",
     "creator_id",
@@ -94,18 +89,6 @@ LINE_FIELDS = (
     "working",
 )
 _PERIOD_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-
-
-class PayoutRunError(Exception):
-    """A run that cannot be computed or moved; the message says why."""
-
-
-class PayoutRunRefused(PayoutRunError):
-    """Refused before anything was written (period not over, rate missing, bad scope)."""
-
-
-class PayoutRunFailed(PayoutRunError):
-    """Computing failed; nothing was written but the run's failed state and reason."""
 
 
 # --- Periods --------------------------------------------------------------------------------
@@ -131,29 +114,6 @@ def period_previous(*, today: date) -> str:
 # --- State moves ----------------------------------------------------------------------------
 
 
-def _run_move(*, run: PayoutRun, to_state: str, reason: str = "", actor=None, now=None) -> None:
-    if to_state not in RUN_MOVES.get(run.state, set()):
-        raise PayoutRunError(
-            _("A %(state)s payout run cannot become %(to)s.") % {"state": run.state, "to": to_state}
-        )
-    now = now or timezone.now()
-    PayoutRunStateChange.objects.create(
-        run=run, from_state=run.state, to_state=to_state, at=now, reason=reason, actor=actor
-    )
-    run.state = to_state
-    fields = ["state"]
-    if to_state == R.FAILED:
-        run.failure_reason = reason
-        fields.append("failure_reason")
-    elif to_state == R.COMPUTED:
-        run.failure_reason, run.computed_at = "", now
-        fields += ["failure_reason", "computed_at"]
-    elif to_state == R.APPROVED:
-        run.approved_at, run.approved_by = now, actor
-        fields += ["approved_at", "approved_by"]
-    run.save(update_fields=fields)
-
-
 def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
     """Approve a computed run (the four-eyes step before sending); PayoutRunError otherwise."""
     with transaction.atomic():
@@ -163,7 +123,7 @@ def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
                 _("Only a computed payout run can be approved; this one is %(state)s.")
                 % {"state": locked.state}
             )
-        _run_move(run=locked, to_state=R.APPROVED, actor=user)
+        state_move(machine=RUNS, obj=locked, to_state=R.APPROVED, actor=user)
     return locked
 
 
@@ -171,8 +131,8 @@ def payout_run_fail(*, run_id: int, reason: str) -> None:
     """Record a failure (in its own transaction, after the computing one rolled back)."""
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run_id)
-        if R.FAILED in RUN_MOVES.get(run.state, set()) and run.state != R.COMPUTED:
-            _run_move(run=run, to_state=R.FAILED, reason=reason[:2000])
+        if RUNS.allows(run.state, R.FAILED) and run.state != R.COMPUTED:
+            state_move(machine=RUNS, obj=run, to_state=R.FAILED, reason=reason[:2000])
 
 
 # --- Computing ------------------------------------------------------------------------------
@@ -208,7 +168,7 @@ def _run_get_or_create(*, period: str, agency: Agency | None, now: datetime) -> 
     try:
         with transaction.atomic():
             run = PayoutRun.objects.create(period=period, scope=scope, agency=agency)
-            PayoutRunStateChange.objects.create(run=run, from_state="", to_state=R.DRAFT, at=now)
+            state_record_created(machine=RUNS, objs=[run], now=now)
             return run
     except IntegrityError:  # created concurrently: one run per scope and period
         return PayoutRun.objects.get(period=period, agency=agency)
@@ -261,7 +221,7 @@ def payout_run_compute(
             if run.state not in (R.DRAFT, R.FAILED):
                 return run  # computed already (or later): idempotent
             _compute(run=run, scope=scope, rates=rates, now=now)
-            _run_move(run=run, to_state=R.COMPUTED, now=now)
+            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         logger.exception("payout run %s failed", run.pk)
@@ -276,8 +236,17 @@ def payout_run_compute(
 def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
     personal = run.agency_id is None
     share = Decimal(0) if personal else run.agency.share
-    # Lock and take the scope's earnings in one UPDATE (it locks every row it changes).
-    Earning.objects.filter(scope).update(state=Earning.State.IN_RUN, payout_run=run)
+    # Lock, take and record the scope's earnings in one statement.
+    states_move(
+        machine=EARNINGS,
+        queryset=Earning.objects.filter(scope),
+        from_states=[Earning.State.AVAILABLE],
+        to_state=Earning.State.IN_RUN,
+        values={"payout_run_id": run.pk},
+        reason=f"payout run {run.pk} ({run.period})",
+        now=now,
+        returning=False,
+    )
     mine = Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
     groups = (
         mine.order_by()
@@ -310,8 +279,15 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
     left_out = [cid for cid, acc in per_creator.items() if acc[4] <= 0]
     if left_out:
         for start in range(0, len(left_out), BATCH):
-            mine.filter(creator_id__in=left_out[start : start + BATCH]).update(
-                state=Earning.State.AVAILABLE, payout_run=None
+            states_move(
+                machine=EARNINGS,
+                queryset=mine.filter(creator_id__in=left_out[start : start + BATCH]),
+                from_states=[Earning.State.IN_RUN],
+                to_state=Earning.State.AVAILABLE,
+                values={"payout_run_id": None},
+                reason=f"payout run {run.pk}: the creator's sum is not positive",
+                now=now,
+                returning=False,
             )
         for cid in left_out:
             del per_creator[cid]
@@ -401,24 +377,6 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
             )
         rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
         ledger_entries_post(entries=entries, batch_size=BATCH)
-
-    # One state-change row per earning taken, written by the database from the earnings.
-    table = connection.ops.quote_name(EarningStateChange._meta.db_table)
-    earnings = connection.ops.quote_name(Earning._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (earning_id, from_state, to_state, at, reason, actor_id) "
-            f"SELECT id, %s, %s, %s, %s, NULL FROM {earnings} "
-            "WHERE payout_run_id = %s AND state = %s",
-            [
-                Earning.State.AVAILABLE,
-                Earning.State.IN_RUN,
-                connection.ops.adapt_datetimefield_value(now),
-                f"payout run {run.pk} ({run.period})",
-                run.pk,
-                Earning.State.IN_RUN,
-            ],
-        )
 
 
 def payout_runs_compute_for_period(*, period: str) -> list[int]:

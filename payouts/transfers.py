@@ -80,18 +80,21 @@ from agencies.models import Agency, Creator
 from commerce.stripe_api import amount_to_minor, stripe_client
 from tax.exports import csv_bytes
 
+from .errors import PayoutRunError, TransferError, TransferRetry
 from .iso20022 import PAIN001, xml_validate
 from .ledger import Leg, ledger_entry_post
-from .models import (
-    Earning,
-    EarningStateChange,
-    PayoutBatch,
-    PayoutLine,
-    PayoutRun,
-    Transfer,
-    TransferStateChange,
+from .models import Earning, PayoutBatch, PayoutLine, PayoutRun, Transfer
+from .states import (
+    BATCHES,
+    EARNINGS,
+    RUNS,
+    TRANSFERS,
+    state_move,
+    state_record_created,
+    states_move,
 )
-from .runs import PayoutRunError, _run_move
+
+__all__ = ["TransferError", "TransferRetry"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,21 +102,8 @@ T = Transfer.State
 R = PayoutRun.State
 OPEN_STATES = (T.PENDING, T.SUBMITTED)
 RESENDABLE_STATES = (T.HELD, T.FAILED, T.RETURNED)
-TRANSFER_MOVES = {
-    T.PENDING: {T.HELD, T.SUBMITTED, T.FAILED},
-    T.SUBMITTED: {T.PAID, T.FAILED},
-    T.PAID: {T.RETURNED},
-}
 PAIN001_NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
-
-
-class TransferError(Exception):
-    """A transfer or batch that cannot be moved; the message says why."""
-
-
-class TransferRetry(Exception):
-    """The rail could not be reached or asked us to slow down: try again, same key."""
 
 
 def run_reference(run: PayoutRun) -> str:
@@ -125,32 +115,7 @@ def run_reference(run: PayoutRun) -> str:
 
 
 def _transfer_move(*, transfer: Transfer, to_state: str, reason: str = "", actor=None) -> None:
-    if to_state not in TRANSFER_MOVES.get(transfer.state, set()):
-        raise TransferError(
-            _("A %(state)s transfer cannot become %(to)s.")
-            % {"state": transfer.state, "to": to_state}
-        )
-    now = timezone.now()
-    TransferStateChange.objects.create(
-        transfer=transfer,
-        from_state=transfer.state,
-        to_state=to_state,
-        at=now,
-        reason=reason,
-        actor=actor,
-    )
-    transfer.state = to_state
-    fields = ["state"]
-    if reason:
-        transfer.reason = reason
-        fields.append("reason")
-    if to_state == T.SUBMITTED:
-        transfer.submitted_at = now
-        fields.append("submitted_at")
-    elif to_state in (T.PAID, T.FAILED, T.RETURNED):
-        transfer.finished_at = now
-        fields.append("finished_at")
-    transfer.save(update_fields=fields)
+    state_move(machine=TRANSFERS, obj=transfer, to_state=to_state, reason=reason, actor=actor)
 
 
 def _payable_legs(*, transfer: Transfer, sign: int) -> list[Leg]:
@@ -196,16 +161,13 @@ def _earnings_move(*, transfer: Transfer, from_state: str, to_state: str, reason
     earnings = Earning.objects.filter(payout_run_id=transfer.run_id, state=from_state)
     if transfer.creator_id:
         earnings = earnings.filter(creator_id=transfer.creator_id)
-    ids = list(earnings.values_list("id", flat=True))
-    if not ids:
-        return
-    Earning.objects.filter(id__in=ids).update(state=to_state)
-    now = timezone.now()
-    EarningStateChange.objects.bulk_create(
-        EarningStateChange(
-            earning_id=pk, from_state=from_state, to_state=to_state, at=now, reason=reason[:200]
-        )
-        for pk in ids
+    states_move(
+        machine=EARNINGS,
+        queryset=earnings,
+        from_states=[from_state],
+        to_state=to_state,
+        reason=reason,
+        returning=False,
     )
 
 
@@ -291,7 +253,7 @@ def _run_complete_if_done(*, run_id: int) -> None:
         for state, replaced in run.transfers.values_list("state", "replaced_by")
     )
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-    _run_move(run=run, to_state=R.COMPLETED, reason=summary or "no transfers")
+    state_move(machine=RUNS, obj=run, to_state=R.COMPLETED, reason=summary or "no transfers")
 
 
 # --- Sending ---------------------------------------------------------------------------------
@@ -359,7 +321,7 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
                 _("Only an approved payout run can be sent; this one is %(state)s.")
                 % {"state": locked.state}
             )
-        _run_move(run=locked, to_state=R.SENDING, actor=user)
+        state_move(machine=RUNS, obj=locked, to_state=R.SENDING, actor=user)
         rows: list[tuple[Transfer, str]] = []
         if locked.agency_id:
             totals = locked.lines.aggregate(net=Sum("net"), share=Sum("agency_share"))
@@ -403,11 +365,7 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
                 if not held and t.rail == Agency.Rail.BANK_FILE:
                     t.batch = batch
         transfers = Transfer.objects.bulk_create([t for t, _held in rows])
-        now = timezone.now()
-        TransferStateChange.objects.bulk_create(
-            TransferStateChange(transfer=t, from_state="", to_state=T.PENDING, at=now, actor=user)
-            for t in transfers
-        )
+        state_record_created(machine=TRANSFERS, objs=transfers, actor=user)
         to_submit = []
         for t, (_t, held) in zip(transfers, rows, strict=True):
             if held:
@@ -472,11 +430,9 @@ def transfer_resend(*, transfer: Transfer, user=None) -> Transfer:
                 destination=destination,
                 replaces=old,
             )
-            TransferStateChange.objects.create(
-                transfer=new,
-                from_state="",
-                to_state=T.PENDING,
-                at=timezone.now(),
+            state_record_created(
+                machine=TRANSFERS,
+                objs=[new],
                 actor=user,
                 reason=f"re-send of transfer {old.pk} ({old.state})",
             )
@@ -488,8 +444,9 @@ def transfer_resend(*, transfer: Transfer, user=None) -> Transfer:
                 new.batch = _batch_create(run=run, reference=f"PB{run.pk}-{run.period}-R{new.pk}")
                 new.save(update_fields=["batch"])
             if run.state == R.COMPLETED:
-                _run_move(
-                    run=run,
+                state_move(
+                    machine=RUNS,
+                    obj=run,
                     to_state=R.SENDING,
                     reason=f"re-sending transfer {old.pk} as transfer {new.pk}",
                     actor=user,
@@ -732,9 +689,13 @@ def _batch_write(*, batch_id: int) -> None:
         _write_atomic(csv_path, _csv_build(batch=batch, transfers=transfers))
         for t in transfers:
             _submitted(transfer=t, external_reference=f"{batch.reference}/{t.idempotency_key}")
-        batch.state, batch.written_at = PayoutBatch.State.WRITTEN, now
-        batch.xml_path, batch.csv_path = str(xml_path), str(csv_path)
-        batch.save(update_fields=["state", "written_at", "xml_path", "csv_path"])
+        state_move(
+            machine=BATCHES,
+            obj=batch,
+            to_state=PayoutBatch.State.WRITTEN,
+            now=now,
+            values={"xml_path": str(xml_path), "csv_path": str(csv_path)},
+        )
 
 
 def payout_batch_settle(*, batch: PayoutBatch, user=None) -> PayoutBatch:
@@ -748,11 +709,6 @@ def payout_batch_settle(*, batch: PayoutBatch, user=None) -> PayoutBatch:
             )
         for t in locked.transfers.filter(state=T.SUBMITTED).select_related("run"):
             _paid(transfer=t, actor=user)
-        locked.state, locked.settled_at, locked.settled_by = (
-            PayoutBatch.State.SETTLED,
-            timezone.now(),
-            user,
-        )
-        locked.save(update_fields=["state", "settled_at", "settled_by"])
+        state_move(machine=BATCHES, obj=locked, to_state=PayoutBatch.State.SETTLED, actor=user)
         _run_complete_if_done(run_id=locked.run_id)
     return locked
