@@ -93,6 +93,7 @@ from .states import (
     state_record_created,
     states_move,
 )
+from .tasks import payout_transfer_submit
 
 __all__ = ["TransferError", "TransferRetry"]
 
@@ -308,8 +309,6 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
     ``PayoutRunError`` unless the run is approved. Everything is written in one
     transaction before any rail is called; tasks are queued after commit.
     """
-    from .tasks import payout_transfer_submit
-
     with transaction.atomic():
         locked = (
             PayoutRun.objects.select_for_update(of=("self",))
@@ -388,8 +387,6 @@ def transfer_resend(*, transfer: Transfer, user=None) -> Transfer:
     ``TransferError`` for a transfer that is pending, submitted, paid or already re-sent,
     or whose run is not sending or completed; nothing is written then.
     """
-    from .tasks import payout_transfer_submit
-
     try:
         with transaction.atomic():
             # The old row's lock serialises concurrent re-sends of it: the second one
@@ -501,8 +498,6 @@ def payout_transfers_requeue(
     idempotency key, a written batch is not written again), so queueing it again is safe.
     ``run`` limits it to that run's transfers. Returns how many tasks were queued.
     """
-    from .tasks import payout_transfer_submit
-
     now = now or timezone.now()
     pending = Transfer.objects.filter(
         state=T.PENDING, run__state=R.SENDING, created_at__lte=now - older_than
