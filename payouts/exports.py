@@ -49,7 +49,6 @@ never into logs or error messages (those name creators by handle).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,6 +62,7 @@ from tax import exports as fmt
 from tax.money import quantize_money
 
 from .models import Earning, PayoutLine, PayoutRun
+from .periods import Period, PeriodError
 from .runs import COUNTED_STATES, PAYOUT_CURRENCY
 
 logger = logging.getLogger(__name__)
@@ -71,8 +71,6 @@ EXPORT_KINDS = ("cn-wages", "cn-labour", "cn-nonresident", "platform-income")
 CHUNK = 2000
 # Creators named in a refusal; the rest are counted.
 MISSING_LISTED = 20
-_MONTH_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-_QUARTER_RE = re.compile(r"(\d{4})-Q([1-4])")
 _BLANK = r"^\s*$"
 CENT = Decimal("0.01")
 KIND_REGIMES = {
@@ -108,16 +106,11 @@ class ExportError(Exception):
 
 def export_months(*, kind: str, period: str) -> tuple[str, ...]:
     """The months ("YYYY-MM") a period covers: a month, or a quarter for platform income."""
-    period = (period or "").strip().upper()
-    if _MONTH_RE.fullmatch(period):
-        return (period,)
-    match = _QUARTER_RE.fullmatch(period)
-    if match and kind == "platform-income":
-        year, quarter = match.group(1), int(match.group(2))
-        return tuple(f"{year}-{m:02d}" for m in range(quarter * 3 - 2, quarter * 3 + 1))
-    if kind == "platform-income":
-        raise ExportError(_("Period must be YYYY-MM or YYYY-Qn, e.g. 2026-Q3."))
-    raise ExportError(_("Period must be YYYY-MM."))
+    try:
+        parsed = Period.parse(period, quarters=kind == "platform-income")
+    except PeriodError as exc:
+        raise ExportError(str(exc)) from None
+    return parsed.month_codes
 
 
 def person_name(*, first: str, last: str, display: str) -> str:

@@ -67,6 +67,8 @@ from django.utils import timezone
 from .bulk import ids_reserve, rows_insert
 from .models import Earning, Entry, PayoutLine, Posting
 
+# The chart of accounts is a type: legs name ``Account`` members, never bare strings.
+Account = Posting.Account
 # ``Account.values`` builds a new list on each access: runs check hundreds of thousands of legs.
 _ACCOUNTS = frozenset(Posting.Account.values)
 
@@ -79,7 +81,7 @@ class LedgerImbalance(ValueError):
 class Leg:
     """One posting to be written: ``amount`` positive = debit, negative = credit."""
 
-    account: str
+    account: Account
     amount: Decimal
     currency: str
     creator_id: int | None = None
@@ -252,8 +254,8 @@ def ledger_earnings_post(
                 kind=kind,
                 description=f"earning {pk} {step}",
                 legs=[
-                    Leg("platform_revenue", sign * amount, currency),
-                    Leg("creator_earned", -sign * amount, currency, creator_id=creator_id),
+                    Leg(Account.PLATFORM_REVENUE, sign * amount, currency),
+                    Leg(Account.CREATOR_EARNED, -sign * amount, currency, creator_id=creator_id),
                 ],
             )
             for pk, creator_id, amount, currency in rows

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import RecordedChange
 
+from .periods import MONTH_PATTERN
+
 
 class ImmutableEarningError(RuntimeError):
     """An attempt to edit or delete a written earning."""
@@ -295,7 +297,7 @@ class PayoutRun(models.Model):
                 name="payout_run_scope_agency",
             ),
             models.CheckConstraint(
-                condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                condition=Q(period__regex=MONTH_PATTERN),
                 name="payout_run_period_format",
             ),
         ]

@@ -82,7 +82,7 @@ from tax.exports import csv_bytes
 
 from .errors import PayoutRunError, TransferError, TransferRetry
 from .iso20022 import PAIN001, xml_validate
-from .ledger import Leg, ledger_entry_post
+from .ledger import Account, Leg, ledger_entry_post
 from .models import Earning, PayoutBatch, PayoutLine, PayoutRun, Transfer
 from .states import (
     BATCHES,
@@ -130,11 +130,16 @@ def _payable_legs(*, transfer: Transfer, sign: int) -> list[Leg]:
         share += agency_share
         if net:
             legs.append(
-                Leg("creator_payable", sign * net, transfer.currency, creator_id=creator_id)
+                Leg(Account.CREATOR_PAYABLE, sign * net, transfer.currency, creator_id=creator_id)
             )
     if transfer.agency_id and share:
         legs.append(
-            Leg("agency_payable", sign * share, transfer.currency, agency_id=transfer.agency_id)
+            Leg(
+                Account.AGENCY_PAYABLE,
+                sign * share,
+                transfer.currency,
+                agency_id=transfer.agency_id,
+            )
         )
     return legs
 
@@ -154,7 +159,7 @@ def _submitted(*, transfer: Transfer, external_reference: str = "") -> None:
         transfer.save(update_fields=["external_reference"])
     _transfer_move(transfer=transfer, to_state=T.SUBMITTED)
     legs = _payable_legs(transfer=transfer, sign=1)
-    legs.append(Leg("cash_in_transit", -transfer.amount, transfer.currency))
+    legs.append(Leg(Account.CASH_IN_TRANSIT, -transfer.amount, transfer.currency))
     _post(transfer=transfer, step="submitted", legs=legs)
 
 
@@ -178,8 +183,8 @@ def _paid(*, transfer: Transfer, actor=None) -> None:
         transfer=transfer,
         step="paid",
         legs=[
-            Leg("cash_in_transit", transfer.amount, transfer.currency),
-            Leg("bank", -transfer.amount, transfer.currency),
+            Leg(Account.CASH_IN_TRANSIT, transfer.amount, transfer.currency),
+            Leg(Account.BANK, -transfer.amount, transfer.currency),
         ],
     )
     _earnings_move(
@@ -215,7 +220,7 @@ def transfer_fail(*, transfer: Transfer, reason: str, actor=None) -> Transfer:
         _transfer_move(transfer=locked, to_state=T.FAILED, reason=reason, actor=actor)
         if was == T.SUBMITTED:
             legs = _payable_legs(transfer=locked, sign=-1)
-            legs.append(Leg("cash_in_transit", locked.amount, locked.currency))
+            legs.append(Leg(Account.CASH_IN_TRANSIT, locked.amount, locked.currency))
             _post(transfer=locked, step="failed", legs=legs)
         _run_complete_if_done(run_id=locked.run_id)
     return locked
@@ -233,7 +238,7 @@ def transfer_return(*, transfer: Transfer, reason: str, actor=None) -> Transfer:
         )
         _transfer_move(transfer=locked, to_state=T.RETURNED, reason=reason, actor=actor)
         legs = _payable_legs(transfer=locked, sign=-1)
-        legs.append(Leg("bank", locked.amount, locked.currency))
+        legs.append(Leg(Account.BANK, locked.amount, locked.currency))
         _post(transfer=locked, step="returned", legs=legs)
         _earnings_move(
             transfer=locked,
