@@ -478,6 +478,10 @@ class Transfer(models.Model):
     exists before any call to a rail; its idempotency key is derived from its id.
     """
 
+    class Hold(models.TextChoices):
+        IDENTITY = "identity", _("identity document missing")
+        ACCOUNT = "account", _("payout account missing")
+
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         HELD = "held", _("held")
@@ -520,6 +524,9 @@ class Transfer(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default="pending")
     external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Why a held transfer is held, as a code: "identity" (the tax filing needs the
+    # creator's legal name and identity document) or "account" (no rail or account).
+    hold = models.CharField(_("held for"), max_length=16, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # A re-send of held, failed or returned money is a new transfer (a new idempotency key).
     replaces = models.OneToOneField(
