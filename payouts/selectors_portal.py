@@ -17,7 +17,10 @@ from agencies.models import Agency
 
 from .exports import person_name
 from .models import PayoutLine, PayoutRun
+from .regimes import REGIMES, regime_label
 from .runs import COUNTED_STATES
+
+__all__ = ["regime_label"]
 
 CHUNK = 2000
 
@@ -79,17 +82,8 @@ def working_figures(*, line: PayoutLine) -> dict[str, Decimal | int | str]:
     return out
 
 
-REGIME_LABELS = {
-    "cn-resident-wages": _("Wages, resident (cumulative)"),
-    "cn-nonresident-wages": _("Wages, non-resident"),
-    "cn-resident-labour": _("Labour remuneration, resident"),
-    "cn-nonresident-labour": _("Labour remuneration, non-resident"),
-    "cn-platform-labour": _("Platform labour remuneration (cumulative)"),
-}
-
-
-def regime_label(code: str) -> str:
-    return str(REGIME_LABELS.get(code, code))
+# Regime labels are keyed by the engine's regime codes in one place (payouts.regimes).
+REGIME_LABELS = {code: info.label for code, info in REGIMES.items()}
 
 
 RUN_CSV_HEADERS = (
