@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "commerce.basket.middleware.BasketMiddleware",
     "catalog.middleware.NoteAttributionMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "payouts.middleware.AgencyStaffLandingMiddleware",
 ]
 
 ROOT_URLCONF = "commerce.urls"
