@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from .models import Agency, Contract, Creator
 from .states import state_move, verification_machine
@@ -22,6 +23,7 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+@sensitive_variables("number", "normalized")
 def creator_identity_set(
     *, creator: Creator, document_type: str, number: str, actor=None
 ) -> Creator:

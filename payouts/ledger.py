@@ -147,7 +147,7 @@ def ledger_entries_post(*, entries: Iterable[EntrySpec], batch_size: int = 5000)
                     for pk, s in zip(ids, specs, strict=True)
                 ),
             )
-            # Checked at commit once for the batch, not once per posting (migration 0009).
+            # Checked at commit once for the batch, not once per posting (migration 0010).
             if ids:
                 LedgerBatch.objects.create(first_entry=min(ids), last_entry=max(ids))
             with _batch_checked():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payouts', '0006_bank_returns_connect_events'),
+        ('payouts', '0007_webhook_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payouts', '0007_batch_state_changes'),
+        ('payouts', '0008_batch_state_changes'),
     ]
 
     operations = [

@@ -62,7 +62,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payouts", "0008_transfer_hold"),
+        ("payouts", "0009_transfer_hold"),
     ]
 
     operations = [
