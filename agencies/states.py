@@ -4,7 +4,7 @@ A machine (``Machine``) names a model, its state column, its history model (a su
 of ``agencies.models.RecordedChange`` or one with the same columns) and its table of
 allowed moves. Every writer of a state column calls ``states_move`` (many rows, one
 statement on PostgreSQL: lock, update, record) or ``state_move`` (one object, strict).
-Nothing else writes a state column (``tests/test_state_writes.py`` scans the code).
+Nothing else writes a state column (``tests/payouts/test_states.py`` scans the code).
 
 Rules:
 

@@ -5,7 +5,7 @@ through ``agencies.states.states_move`` / ``state_move`` with one of these machi
 each move is recorded in the machine's history (``EarningStateChange``,
 ``PayoutRunStateChange``, ``TransferStateChange``, ``PayoutBatchStateChange``). A move not
 in a table raises (``StateMoveError``, ``PayoutRunError`` or ``TransferError``) and writes
-nothing. ``tests/test_state_writes.py`` fails on any ``update(state=`` elsewhere.
+nothing. ``tests/payouts/test_states.py`` fails on any ``update(state=`` elsewhere.
 
 Earnings      pending   → available, reversed
               available → in_run, reversed
