@@ -17,6 +17,7 @@ from django.utils import timezone
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
+from .exporters import exporter_get
 from .periods import Period
 from .regimes import regime_year_to_date
 
@@ -133,11 +134,10 @@ def portal_run(request, run_id: int):
 @login_required
 def portal_run_csv(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
+    exporter = exporter_get("agency-run")
     response = StreamingHttpResponse(
         # Headers resolved now, in the request's language (the body streams later).
-        csv_stream(
-            headers=[str(h) for h in sel.RUN_CSV_HEADERS], rows=sel.portal_run_csv_rows(run=run)
-        ),
+        csv_stream(headers=[str(h) for h in exporter.headers], rows=exporter.rows(run)),
         content_type="text/csv; charset=utf-8",
     )
     name = f"payout-{run.agency.code}-{run.period}.csv"

@@ -4,8 +4,9 @@ Each exporter is one module defining ``EXPORTER = Exporter(...)``: an ``identifi
 (the ``--kind`` of ``manage.py tax_export`` and of the finance page), a ``label``, the
 ``form_fields`` it asks for (period, agency, file type), its ``rows(export)`` and its
 layout per file type (``headers``; ``sheet`` for XLSX; CSV is UTF-8 with a BOM and
-formula-safe cells, ``tax.exports``). The command, the finance page and the portal list
-the exporters from ``EXPORTERS``. A new export kind is one module and one line here.
+formula-safe cells, ``tax.exports``). The command and the finance page list the tax
+exporters of ``EXPORTERS``; the agency portal uses ``PORTAL_EXPORTERS``. A new export kind
+is one module and one line here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ EXPORTERS: dict[str, str] = {
     "cn-labour": "payouts.exporters.cn_labour",
     "cn-nonresident": "payouts.exporters.cn_nonresident",
     "platform-income": "payouts.exporters.platform_income",
+}
+# Exports of the agency portal (not tax filings: not offered to finance's command/page).
+PORTAL_EXPORTERS: dict[str, str] = {
+    "agency-run": "payouts.exporters.agency_run",
 }
 FILE_TYPES = (("csv", "CSV"), ("xlsx", "XLSX"))
 
@@ -48,7 +53,8 @@ class Exporter:
 
 def exporter_get(identifier: str) -> Exporter:
     """The exporter registered as ``identifier`` (KeyError for an unknown one)."""
-    return import_module(EXPORTERS[identifier]).EXPORTER
+    path = EXPORTERS.get(identifier) or PORTAL_EXPORTERS[identifier]
+    return import_module(path).EXPORTER
 
 
 def exporters_all() -> list[Exporter]:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from agencies.models import Agency, Creator
 from payouts import rails
-from payouts.exporters import EXPORTERS, exporter_get, exporters_all
+from payouts.exporters import EXPORTERS, PORTAL_EXPORTERS, exporter_get, exporters_all
 from payouts.exports import EXPORT_KINDS, tax_export_prepare
 from payouts.models import Transfer
 from payouts.regimes import REGIMES
@@ -48,7 +48,7 @@ def test_every_rail_has_the_interface_and_every_agency_rail_is_registered():
 
 def test_every_exporter_has_the_interface():
     assert EXPORT_KINDS == tuple(EXPORTERS)
-    for identifier in EXPORTERS:
+    for identifier in [*EXPORTERS, *PORTAL_EXPORTERS]:
         exporter = exporter_get(identifier)
         assert exporter.identifier == identifier and str(exporter.label)
         assert exporter.headers and exporter.sheet
