@@ -83,6 +83,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # Per-language product fields; must come before the admin (its documented order).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,6 +132,7 @@ INSTALLED_APPS = [
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
+    "catalog.translation.apps.TranslationConfig",
 ]
 SITE_ID = 1
 
@@ -361,6 +364,27 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Translation (notes, comments, product content) ----------------------------------------
+# Engines: "glossary" (offline word-by-word gloss), "libretranslate", "openai" (any
+# OpenAI-compatible chat-completions server). See catalog/translation/engines/.
+TRANSLATION_ENGINE = os.environ.get("TRANSLATION_ENGINE", "glossary")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+TRANSLATION_MAX_CHARS = int(os.environ.get("TRANSLATION_MAX_CHARS", "20000"))
+# Longer texts are translated on Celery; the page polls until the result is stored.
+TRANSLATION_SYNC_CHARS = int(os.environ.get("TRANSLATION_SYNC_CHARS", "1500"))
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_MAX_CHARS = int(os.environ.get("LIBRETRANSLATE_MAX_CHARS", "5000"))
+TRANSLATION_OPENAI_URL = os.environ.get("TRANSLATION_OPENAI_URL", "http://127.0.0.1:8080/v1")
+TRANSLATION_OPENAI_API_KEY = os.environ.get("TRANSLATION_OPENAI_API_KEY", "")
+TRANSLATION_OPENAI_MODEL = os.environ.get("TRANSLATION_OPENAI_MODEL", "default")
+TRANSLATION_OPENAI_MAX_CHARS = int(os.environ.get("TRANSLATION_OPENAI_MAX_CHARS", "4000"))
+# Product titles/descriptions, category names and attribute texts per language
+# (django-modeltranslation: a column per language; the registrations are in this module).
+MODELTRANSLATION_TRANSLATION_FILES = ("catalog.translation.product_fields",)
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
 
 # --- Webhook deliveries (both Stripe webhooks; commerce/webhook_store.py) -----------------
 # Bodies larger than this are refused with 413 before they are read. Before a delivery's

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
     path("notes/", include("catalog.urls")),
+    path("translation/", include("catalog.translation.urls")),
     # Payouts: API, merchant commission, agency portal and finance pages (payouts.urls).
     path("", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),

@@ -16,4 +16,5 @@ scripts/with-postgres.sh .venv/bin/python bench/storefront.py || status=1
 scripts/with-postgres.sh .venv/bin/python bench/bench_rewards.py || status=1
 scripts/with-postgres.sh .venv/bin/python bench/bench_payout_run.py || status=1
 scripts/with-postgres.sh .venv/bin/python bench/bench_tax_export.py || status=1
+scripts/with-postgres.sh .venv/bin/python bench/bench_translation.py || status=1
 exit $status
