@@ -109,8 +109,13 @@ INSTALLED_APPS = [
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
+    "commerce.storefront.apps.StorefrontConfig",
 ]
 SITE_ID = 1
+# The sites framework's record (pages and emails name the shop and link to it) is written
+# from these on every migrate (commerce/storefront/sites.py).
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "127.0.0.1:8000")
+SITE_NAME = os.environ.get("SITE_NAME", "Rednote Global Shop")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -260,15 +265,17 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-# Order confirmations: the demo prints them on the console; production sets its backend.
+# Order confirmations: the demo writes each email as a file under var/emails/ (one
+# .log file per connection); production sets its backend.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     (
         "django.core.mail.backends.smtp.EmailBackend"
         if DATABASE_URL
-        else "django.core.mail.backends.console.EmailBackend"
+        else "django.core.mail.backends.filebased.EmailBackend"
     ),
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emails"))
 
 # --- Creators, agencies, rewards and commission -------------------------------------------
 # Rewards intake (POST /api/rewards/): HMAC-SHA256 secrets shared with the live-stream
