@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
     "commerce.storefront.apps.StorefrontConfig",
+    "django_countries",  # its catalogues: country names in the reader's language
 ]
 SITE_ID = 1
 # The sites framework's record (pages and emails name the shop and link to it) is written
@@ -185,6 +186,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: English ones day-first (not US style), see the module.
+FORMAT_MODULE_PATH = ["commerce.storefront.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
@@ -215,6 +218,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
 ]
 
 # Display currencies a shopper can pick; every price is converted with stored FX rates.
+# Country names: mainland readers expect 中国香港 / 中国台湾 / 中国澳门 (English unchanged).
+COUNTRIES_OVERRIDE = {"HK": _("Hong Kong"), "TW": _("Taiwan"), "MO": _("Macao")}
 SHOP_CURRENCIES = ["CNY", "USD", "EUR", "GBP", "JPY", "HKD"]
 SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {"zh-hans": "CNY", "en": "USD"}
 # How long a visit from a note attributes later basket lines to its creator.

@@ -93,6 +93,26 @@ def _creators(count: int, summary: DemoSummary) -> list[Creator]:
     return creators
 
 
+def _products_refresh(specs: list[data.ProductSpec]) -> None:
+    """Bring demo products an older data set wrote up to date: titles, HS codes, weights."""
+    fields = ("title", "slug", "hs_code", "weight_grams")
+    by_upc = {spec.upc: spec for spec in specs}
+    stale = []
+    for product in Product.objects.filter(upc__in=by_upc).only("upc", *fields):
+        spec = by_upc[product.upc]
+        wanted = (
+            spec.title,
+            slugify(spec.title) or spec.upc.lower(),
+            spec.hs_code,
+            spec.weight_grams,
+        )
+        if tuple(getattr(product, f) for f in fields) != wanted:
+            for field, value in zip(fields, wanted, strict=True):
+                setattr(product, field, value)
+            stale.append(product)
+    Product.objects.bulk_update(stale, fields, batch_size=500)
+
+
 def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="cross-border-goods",
@@ -103,6 +123,7 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
     existing = set(
         Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True)
     )
+    _products_refresh([spec for spec in specs if spec.upc in existing])
     new_specs = [spec for spec in specs if spec.upc not in existing]
     new_products = [
         Product(
@@ -158,7 +179,12 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
 
 def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Random) -> None:
     now = timezone.now()
-    existing = set(Note.objects.values_list("creator_id", "title"))
+    # A note is known by its creator and its number (the "#n" its title ends with), so a
+    # product renamed by a newer data set does not make the same note twice.
+    existing = {
+        (creator_id, title.rsplit(" #", 1)[-1])
+        for creator_id, title in Note.objects.values_list("creator_id", "title")
+    }
     links = []
     for n in range(count):
         creator = creators[n % len(creators)]
@@ -167,7 +193,7 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
         item = picked[0].title
         title = f"{title_tpl.format(item=item)} #{n + 1}"
-        if (creator.pk, title) in existing:
+        if (creator.pk, str(n + 1)) in existing:
             continue
         note = Note.objects.create(
             creator=creator,
