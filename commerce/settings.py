@@ -228,6 +228,11 @@ NOTE_ATTRIBUTION_DAYS = 30
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# The project's own assets (served locally like every other; nothing from a CDN).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Products without a photo show a neutral picture (Oscar's says "Image Not Available" in
+# English); found under static/oscar/img/.
+OSCAR_MISSING_IMAGE_URL = "no-image.png"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
