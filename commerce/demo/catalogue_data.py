@@ -273,7 +273,7 @@ def product_specs(count: int) -> Iterator[ProductSpec]:
         yield ProductSpec(
             upc=f"DEMO{n:06d}",
             title=title,
-            description=f"{item_en} / {item_zh}. Ships from {country}.",
+            description=f"{item_zh}\n\n{item_en}",
             category=breadcrumb,
             merchant=merchant,
             price=price,

@@ -95,7 +95,7 @@ def _creators(count: int, summary: DemoSummary) -> list[Creator]:
 
 def _products_refresh(specs: list[data.ProductSpec]) -> None:
     """Bring demo products an older data set wrote up to date: titles, HS codes, weights."""
-    fields = ("title", "slug", "hs_code", "weight_grams")
+    fields = ("title", "slug", "description", "hs_code", "weight_grams")
     by_upc = {spec.upc: spec for spec in specs}
     stale = []
     for product in Product.objects.filter(upc__in=by_upc).only("upc", *fields):
@@ -103,6 +103,7 @@ def _products_refresh(specs: list[data.ProductSpec]) -> None:
         wanted = (
             spec.title,
             slugify(spec.title) or spec.upc.lower(),
+            spec.description,
             spec.hs_code,
             spec.weight_grams,
         )
