@@ -182,10 +182,12 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
     now = timezone.now()
     # A note is known by its creator and its number (the "#n" its title ends with), so a
     # product renamed by a newer data set does not make the same note twice.
+    # Its title and body follow the product's current name.
     existing = {
-        (creator_id, title.rsplit(" #", 1)[-1])
-        for creator_id, title in Note.objects.values_list("creator_id", "title")
+        (note.creator_id, note.title.rsplit(" #", 1)[-1]): note
+        for note in Note.objects.only("id", "creator_id", "title", "body")
     }
+    stale = []
     links = []
     for n in range(count):
         creator = creators[n % len(creators)]
@@ -194,12 +196,17 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
         item = picked[0].title
         title = f"{title_tpl.format(item=item)} #{n + 1}"
-        if (creator.pk, str(n + 1)) in existing:
+        body = body_tpl.format(item=item)
+        known = existing.get((creator.pk, str(n + 1)))
+        if known is not None:
+            if (known.title, known.body) != (title, body):
+                known.title, known.body = title, body
+                stale.append(known)
             continue
         note = Note.objects.create(
             creator=creator,
             title=title,
-            body=body_tpl.format(item=item),
+            body=body,
             language=language,
             region=creator.country,
             published_at=now - timedelta(hours=7 * n + 1),
@@ -207,6 +214,7 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         links += [NoteProduct(note=note, product=p, position=i) for i, p in enumerate(picked)]
         summary.notes_created += 1
     NoteProduct.objects.bulk_create(links, batch_size=1000)
+    Note.objects.bulk_update(stale, ["title", "body"], batch_size=500)
 
 
 def demo_data_load(*, products: int = 210, notes: int = 66, creators: int = 22) -> DemoSummary:

@@ -72,3 +72,4 @@ def test_an_older_demo_database_is_brought_up_to_date():
     product.refresh_from_db()
     assert (product.title, product.hs_code) == ("Sakura Hydrating face cream 50 ml", "330499")
     assert Note.objects.count() == notes_before
+    assert not Note.objects.filter(title__contains="Old title").exists()
