@@ -32,6 +32,7 @@ MSGIDS = (
     gettext_noop("Partner"),
     gettext_noop("Partner address"),
     gettext_noop("Partner addresses"),
+    gettext_noop("Basket"),
     gettext_noop("Save for Later"),
     gettext_noop(
         "This product cannot be added to the basket because a price could not be determined for it."
@@ -39,6 +40,7 @@ MSGIDS = (
     gettext_noop("Num items"),
     gettext_noop("Meta title"),
     gettext_noop("Meta description"),
+    gettext_noop("Categories"),
     pgettext_lazy("Product meta title", "Meta title"),
     pgettext_lazy("Product meta description", "Meta description"),
     pgettext_lazy("Product attribute value", "Yes"),
@@ -130,12 +132,14 @@ MSGIDS = (
     gettext_noop("Coverage conditions require a product range"),
     gettext_noop("Coverage conditions require a value"),
     gettext_noop("%(order)s has changed status from %(old_status)s to %(new_status)s"),
+    gettext_noop("Search"),
     gettext_noop("Relevancy"),
     gettext_noop("Method"),
     gettext_noop("Offers"),
     gettext_noop("Wish list shared email"),
     gettext_noop("You must be logged in to view the wish list"),
     gettext_noop("---------"),
+    gettext_noop("Page not found"),
     gettext_noop("We're sorry but the page you are looking for can't be found."),
     gettext_noop("\n    <strong>%(title)s</strong> has been added to your basket.\n    "),
     gettext_noop(
@@ -157,6 +161,19 @@ MSGIDS = (
     gettext_noop("Taxes will be added during checkout."),
     gettext_noop("Show results for"),
     gettext_noop("Refine by"),
+    ngettext_lazy(
+        "\n                    <strong>%(num_results)s</strong> result - showing <strong>%(start)s</strong> to <strong>%(end)s</strong>.\n                ",
+        "\n                    <strong>%(num_results)s</strong> results - showing <strong>%(start)s</strong> to <strong>%(end)s</strong>.\n                ",
+        1,
+    ),
+    ngettext_lazy(
+        "\n                    <strong>%(num_results)s</strong> result.\n                ",
+        "\n                    <strong>%(num_results)s</strong> results.\n                ",
+        1,
+    ),
+    gettext_noop("<strong>0</strong> results."),
+    gettext_noop("Edit this category"),
+    gettext_noop("Submitting..."),
     gettext_noop("Notify me"),
     gettext_noop(
         "\n                                        Add to '%(name)s' wish list\n                                    "
@@ -250,10 +267,19 @@ MSGIDS = (
     gettext_noop("Edit voucher set"),
     gettext_noop("Detail"),
     gettext_noop("No voucher sets found."),
+    gettext_noop("Go to homepage"),
+    gettext_noop("Logout"),
     gettext_noop("\n                        Total: %(total)s\n                    "),
+    gettext_noop("Browse store"),
     gettext_noop("Complete"),
     gettext_noop("Your password has been set.  You may go ahead and log in now."),
     gettext_noop("Log in"),
     gettext_noop("Refine your search"),
+    ngettext_lazy(
+        "\n                    Found <strong>%(num_results)s</strong> result.\n                ",
+        "\n                    Found <strong>%(num_results)s</strong> results.\n                ",
+        1,
+    ),
+    gettext_noop("Found <strong>0</strong> results."),
     gettext_noop("This wish list is empty."),
 )
