@@ -267,3 +267,16 @@ def test_products_without_photos_show_a_picture_without_words(settings):
 
     assert settings.OSCAR_MISSING_IMAGE_URL == "no-image.png"
     assert finders.find("oscar/img/no-image.png")
+
+
+def test_plural_messages_are_chinese_for_every_count():
+    # Without "Plural-Forms: nplurals=1" in our catalogue's header, gettext assumed the
+    # English rule and looked up msgstr[1] for any count but 1: every plural fell back to
+    # Oscar's catalogue or to English ("18 个结果." with an English full stop).
+    singular = "\n                    <strong>%(num_results)s</strong> result.\n                "
+    plural = "\n                    <strong>%(num_results)s</strong> results.\n                "
+    with translation.override("zh-hans"):
+        for count in (1, 2, 18):
+            assert translation.ngettext(singular, plural, count).strip() == (
+                "共 <strong>%(num_results)s</strong> 个结果。"
+            )
