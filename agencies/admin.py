@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from .models import Agency, Contract, Creator, CreatorVerificationChange
 from .services import creator_identity_set, creator_verification_set
@@ -113,6 +115,14 @@ class CreatorAdmin(admin.ModelAdmin):
         _decide(Creator.Verification.REJECTED, _("Reject identity")),
     ]
 
+    # An error report (DEBUG or mail to ADMINS) shows these POST fields as stars.
+    @method_decorator(
+        sensitive_post_parameters("new_id_number", "payout_account_number", "payout_account_name")
+    )
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    @sensitive_variables("number")
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         number = form.cleaned_data.get("new_id_number")
@@ -133,6 +143,12 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ("payout_rail", "country")
     search_fields = ("legal_name", "code", "registration_number")
     filter_horizontal = ("staff",)
+
+    @method_decorator(
+        sensitive_post_parameters("bank_account_number", "bank_account_name", "registration_number")
+    )
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
 
 
 @admin.register(Contract)

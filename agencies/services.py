@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from .models import Agency, Contract, Creator, CreatorVerificationChange
 from .validators import id_number_normalize
@@ -23,6 +24,7 @@ VERIFICATION_MOVES = {
 }
 
 
+@sensitive_variables("number", "normalized")
 def creator_identity_set(
     *, creator: Creator, document_type: str, number: str, actor=None
 ) -> Creator:

@@ -58,6 +58,12 @@ class Product(AbstractProduct):
         ),
     )
 
+    # Per-language fields (title_en, title_zh_hans...) machine-filled from the other language
+    # and not yet confirmed by the merchant (catalog.translation.product_fields).
+    machine_translated = models.JSONField(
+        _("machine-translated fields awaiting confirmation"), default=list, blank=True
+    )
+
     @property
     def sorted_recommended_products(self):
         # The product page sets them from its cached bundle; elsewhere ask Oscar.

@@ -49,6 +49,27 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
+# --- Production safety (commerce/settings_check.py; README, "Production settings") ---------
+# With DATABASE_URL set (production) a missing or demo SECRET_KEY stops start-up with one
+# line; HTTPS-only cookies, HSTS and the SSL redirect default on there and off in the demo.
+from commerce.settings_check import int_env, proxy_ssl_header, secret_key_check  # noqa: E402
+
+PRODUCTION = bool(DATABASE_URL)
+secret_key_check(secret_key=os.environ.get("SECRET_KEY"), production=PRODUCTION)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")  # old keys during a rotation
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = int_env(
+    "SECURE_HSTS_SECONDS",
+    os.environ.get("SECURE_HSTS_SECONDS"),
+    31_536_000 if PRODUCTION else 0,  # one year
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Only behind a TLS proxy that overwrites it: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -62,6 +83,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # Per-language product fields; must come before the admin (its documented order).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,7 +114,7 @@ INSTALLED_APPS = [
     "commerce.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -109,6 +132,7 @@ INSTALLED_APPS = [
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
+    "catalog.translation.apps.TranslationConfig",
     "commerce.storefront.apps.StorefrontConfig",
     "django_countries",  # its catalogues: country names in the reader's language
 ]
@@ -315,6 +339,8 @@ REWARDS_CLOCK_SKEW_SECONDS = 300
 # months back (1 = the previous month, while its payout run is not closed).
 REWARDS_OPEN_MONTHS_BACK = int(os.environ.get("REWARDS_OPEN_MONTHS_BACK", "1"))
 REWARDS_BATCH_MAX = 1000
+# Largest rewards body accepted (a full batch of 1,000 events is about 250 KB): 413 above.
+REWARDS_BODY_MAX_BYTES = int(os.environ.get("REWARDS_BODY_MAX_BYTES", str(1024 * 1024)))
 # Affiliate commission: default rate when neither the product nor its category sets one,
 # and the return window after which pending commission becomes available.
 COMMISSION_DEFAULT_RATE = os.environ.get("COMMISSION_DEFAULT_RATE", "0.05")
@@ -351,3 +377,39 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Translation (notes, comments, product content) ----------------------------------------
+# Engines: "glossary" (offline word-by-word gloss), "libretranslate", "openai" (any
+# OpenAI-compatible chat-completions server). See catalog/translation/engines/.
+TRANSLATION_ENGINE = os.environ.get("TRANSLATION_ENGINE", "glossary")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+TRANSLATION_MAX_CHARS = int(os.environ.get("TRANSLATION_MAX_CHARS", "20000"))
+# Longer texts are translated on Celery; the page polls until the result is stored.
+TRANSLATION_SYNC_CHARS = int(os.environ.get("TRANSLATION_SYNC_CHARS", "1500"))
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_MAX_CHARS = int(os.environ.get("LIBRETRANSLATE_MAX_CHARS", "5000"))
+TRANSLATION_OPENAI_URL = os.environ.get("TRANSLATION_OPENAI_URL", "http://127.0.0.1:8080/v1")
+TRANSLATION_OPENAI_API_KEY = os.environ.get("TRANSLATION_OPENAI_API_KEY", "")
+TRANSLATION_OPENAI_MODEL = os.environ.get("TRANSLATION_OPENAI_MODEL", "default")
+TRANSLATION_OPENAI_MAX_CHARS = int(os.environ.get("TRANSLATION_OPENAI_MAX_CHARS", "4000"))
+# Product titles/descriptions, category names and attribute texts per language
+# (django-modeltranslation: a column per language; the registrations are in this module).
+MODELTRANSLATION_TRANSLATION_FILES = ("catalog.translation.product_fields",)
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
+
+# --- Webhook deliveries (both Stripe webhooks; commerce/webhook_store.py) -----------------
+# Bodies larger than this are refused with 413 before they are read. Before a delivery's
+# signature is verified only its size, SHA-256, headers of interest and first few KB are
+# stored; unverified deliveries are deleted after the retention time by the beat job.
+WEBHOOK_BODY_MAX_BYTES = int(os.environ.get("WEBHOOK_BODY_MAX_BYTES", str(512 * 1024)))
+WEBHOOK_UNVERIFIED_HEAD_BYTES = int(os.environ.get("WEBHOOK_UNVERIFIED_HEAD_BYTES", "2048"))
+WEBHOOK_UNVERIFIED_RETENTION_HOURS = float(
+    os.environ.get("WEBHOOK_UNVERIFIED_RETENTION_HOURS", "72")
+)
+WEBHOOK_DELIVERY_MODELS = ["order.StripeEvent", "payouts.ConnectWebhookEvent"]
+CELERY_BEAT_SCHEDULE["webhooks-unverified-prune"] = {
+    "task": "commerce.order.tasks.webhook_deliveries_prune_task",
+    "schedule": 3600.0,
+}

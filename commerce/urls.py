@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
     path("notes/", include("catalog.urls")),
+    path("translation/", include("catalog.translation.urls")),
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from .iso20022 import CAMT054, PAIN002, XmlInvalid, message_of, namespace, xml_document
 from .models import BankReturnImport, PayoutBatch, Transfer
 from .transfers import transfer_fail, transfer_return, transfer_settle
+from .xml_decoding import XmlUndecodable, xml_bytes_decode
 
 T = Transfer.State
 PAID = frozenset({"ACSC", "ACCP", "ACWC"})
@@ -241,6 +242,11 @@ def bank_return_import(*, data: bytes, filename: str, user=None) -> BankReturnSu
     previous = BankReturnImport.objects.filter(sha256=sha256).first()
     if previous is not None:
         return _duplicate(previous=previous, filename=filename)
+    try:
+        # By its BOM / XML declaration (UTF-8 or UTF-16); from here on canonical UTF-8.
+        _text, data = xml_bytes_decode(data=data)
+    except XmlUndecodable as error:
+        raise BankReturnError(f"{filename}: {error}") from error
     try:
         message = message_of(data=data, expected=(PAIN002, CAMT054))
         root = xml_document(message=message, data=data)

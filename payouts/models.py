@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commerce.webhook_store import WebhookDelivery
+
 
 class ImmutableEarningError(RuntimeError):
     """An attempt to edit or delete a written earning."""
@@ -616,8 +618,11 @@ class BankReturnImport(models.Model):
         return f"{self.filename} ({self.message}, {self.imported_at:%Y-%m-%d %H:%M})"
 
 
-class ConnectWebhookEvent(models.Model):
-    """Every Stripe Connect webhook delivery, stored before it is acted on (DESIGN.md §7)."""
+class ConnectWebhookEvent(WebhookDelivery):
+    """Every Stripe Connect webhook delivery (DESIGN.md §7): bounded evidence before the
+    signature is verified, the whole event after (``commerce.webhook_store``)."""
+
+    reason_field = "note"
 
     class State(models.TextChoices):
         RECEIVED = "received", _("received")
@@ -626,11 +631,6 @@ class ConnectWebhookEvent(models.Model):
         IGNORED = "ignored", _("ignored")
         REVIEW = "review", _("needs review")
 
-    # NULL for deliveries whose signature failed: they have no trusted id.
-    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
-    type = models.CharField(_("type"), max_length=100, blank=True)
-    body = models.TextField(_("raw body"))
-    verified = models.BooleanField(_("signature verified"), default=False)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
     )
@@ -646,8 +646,6 @@ class ConnectWebhookEvent(models.Model):
         verbose_name=_("transfer"),
     )
     note = models.TextField(_("note"), blank=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -12,6 +12,7 @@ reversed posts the mirror (``earning:<id>:reversed``); pending earnings post not
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import uuid
@@ -142,10 +143,20 @@ EARNING_FIELDS = (
 )
 
 
+class IntakeOutcome(enum.Enum):
+    """What became of one reward event; the API maps each to its HTTP status."""
+
+    WRITTEN = "written"  # a new earning
+    REPLAY = "replay"  # the same event again: the first earning, nothing written
+    CONFLICT = "conflict"  # the event id was used for a different event
+    INVALID = "invalid"  # a field is wrong (the error names it); nothing written
+    REFUSED = "refused"  # the creator may not earn (recorded with the reason)
+
+
 @dataclass
 class IntakeResult:
     event_id: str | None
-    status: int
+    outcome: IntakeOutcome
     earning: dict | None = None  # EARNING_FIELDS
     error: dict = field(default_factory=dict)
 
@@ -222,7 +233,9 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
         creator = creators.get(event.creator)
         if creator is None:
             results[index] = IntakeResult(
-                event.event_id, 400, error={"field": "creator", "message": _("Unknown creator.")}
+                event.event_id,
+                IntakeOutcome.INVALID,
+                error={"field": "creator", "message": _("Unknown creator.")},
             )
             continue
         if event.source_ref in intakes:
@@ -254,7 +267,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             if values["amount"] <= 0:
                 results[index] = IntakeResult(
                     event.event_id,
-                    400,
+                    IntakeOutcome.INVALID,
                     error={
                         "field": "amount",
                         "message": _("Worth less than the currency's smallest unit."),
@@ -338,7 +351,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
         if row[0] != event.payload_hash:
             results[index] = IntakeResult(
                 event.event_id,
-                409,
+                IntakeOutcome.CONFLICT,
                 error={
                     "field": "event_id",
                     "message": _("This event id was already used for a different event."),
@@ -346,11 +359,13 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             )
         elif row[1] == EarningIntake.Outcome.REFUSED:
             results[index] = IntakeResult(
-                event.event_id, 422, error={"field": "creator", "message": row[2]}
+                event.event_id, IntakeOutcome.REFUSED, error={"field": "creator", "message": row[2]}
             )
         else:
             results[index] = IntakeResult(
-                event.event_id, 201 if first_here else 200, earning=earnings[ref]
+                event.event_id,
+                IntakeOutcome.WRITTEN if first_here else IntakeOutcome.REPLAY,
+                earning=earnings[ref],
             )
     return results  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from oscar.apps.checkout import views
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
@@ -61,6 +62,7 @@ class ShippingMethodView(views.ShippingMethodView):
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
+@method_decorator(sensitive_post_parameters("payment_method"), name="dispatch")  # card-adjacent
 class PaymentDetailsView(views.PaymentDetailsView):
     """Preview with Stripe.js card fields; "place order" creates and confirms the intent.
 

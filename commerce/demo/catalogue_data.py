@@ -131,6 +131,24 @@ EDITIONS = [
     ("Value pack", "超值装"),
 ]
 
+# Category names in Chinese (the demo's categories are named in English), written into
+# the categories' Chinese column (django-modeltranslation); the same names are in the
+# Chinese catalogue for categories without one (commerce.storefront.i18n).
+CATEGORY_NAMES_ZH = {
+    "Beauty": "美妆护肤",
+    "Skincare": "护肤",
+    "Makeup": "彩妆",
+    "Food": "食品",
+    "Snacks": "零食",
+    "Fashion": "服饰",
+    "Electronics": "数码电子",
+    "Home": "家居",
+    "Kitchen": "厨房用品",
+    "Toys": "玩具",
+    "Health": "健康",
+    "Supplements": "营养保健",
+}
+
 BRANDS = {
     "CN": ["花间", "云朵", "东方", "悦享", "青禾"],
     "JP": ["Sakura", "Kirei", "Hinode", "Mizu", "Tsuki"],
@@ -166,7 +184,10 @@ CREATORS = [
 NOTE_TEMPLATES = {
     "zh-hans": [
         ("{item}真的太好用了！", "最近入手了{item}，用了两周，效果超出预期。跨境直邮，包装完好。"),
-        ("平价好物分享：{item}", "今天给大家分享一款{item}，性价比很高，推荐收藏。"),
+        (
+            "平价好物分享：{item}",
+            "宝子们，今天给大家分享一款{item}，性价比很高，真的绝绝子，强烈种草！",
+        ),
         ("海外代购心得｜{item}", "关于{item}的真实测评，附上购买链接和使用感受。"),
     ],
     "en": [
@@ -178,7 +199,10 @@ NOTE_TEMPLATES = {
             "Honest review: {item}",
             "Here is my honest review of the {item}, with what I liked and what I didn't.",
         ),
-        ("My weekly favourites: {item}", "This week's favourite is the {item}. Links below!"),
+        (
+            "My weekly favourites: {item}",
+            "This week's favourite is the {item}. Lowkey obsessed, no cap. Links below!",
+        ),
     ],
 }
 
@@ -213,6 +237,10 @@ class ProductSpec:
     consumption_tax_rate: Decimal
     cbec_eligible: bool
     weight_grams: int
+    # The title in each language (catalog.translation.product_fields); ``title`` is the
+    # merchant's own language, what a stock Oscar shop would show.
+    title_en: str = ""
+    title_zh: str = ""
 
 
 def _display_rates_from_cny() -> dict[str, Decimal]:
@@ -233,13 +261,20 @@ def _merchant_price(price_cny: Decimal, currency: str, rates: dict[str, Decimal]
     return quantize_money(converted, currency)
 
 
-def _title(*, country: str, brand: str, item_en: str, item_zh: str, edition: int, n: int) -> str:
+def _titles(
+    *, country: str, brand: str, item_en: str, item_zh: str, edition: int, n: int
+) -> tuple[str, str, str]:
+    """(the merchant's own title, the English title, the Chinese title)."""
     if edition >= len(EDITIONS):  # only the benchmark's thousands of products get here
-        return f"{brand} {item_en} No. {n}" if country != "CN" else f"{brand}{item_zh} {n}号"
-    edition_en, edition_zh = EDITIONS[edition]
-    if country == "CN":
-        return f"{brand}{item_zh}{' ' + edition_zh if edition_zh else ''}"
-    return f"{brand} {item_en}{' (' + edition_en + ')' if edition_en else ''}"
+        title_en, title_zh = f"{brand} {item_en} No. {n}", f"{brand} {item_zh} {n}号"
+    else:
+        edition_en, edition_zh = EDITIONS[edition]
+        title_en = f"{brand} {item_en}{' (' + edition_en + ')' if edition_en else ''}"
+        title_zh = f"{brand} {item_zh}{' ' + edition_zh if edition_zh else ''}"
+    if country == "CN":  # a Chinese shop names its goods in Chinese, brand and all
+        title_zh = title_zh.replace(f"{brand} ", brand, 1)
+        return title_zh, title_en, title_zh
+    return title_en, title_en, title_zh
 
 
 def product_specs(count: int) -> Iterator[ProductSpec]:
@@ -259,7 +294,7 @@ def product_specs(count: int) -> Iterator[ProductSpec]:
         pairs = len(brands) * len(items)
         item_en, item_zh, price_cny, hs_code, weight = items[(k % pairs) % len(items)]
         brand = brands[(k % pairs) // len(items)]
-        title = _title(
+        title, title_en, title_zh = _titles(
             country=country,
             brand=brand,
             item_en=item_en,
@@ -284,4 +319,6 @@ def product_specs(count: int) -> Iterator[ProductSpec]:
             consumption_tax_rate=consumption_tax,
             cbec_eligible=cbec,
             weight_grams=weight,
+            title_en=title_en,
+            title_zh=title_zh,
         )

@@ -29,6 +29,7 @@ from . import catalogue_data as data
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
 Note = get_model("catalogue", "Note")
 NoteProduct = get_model("catalogue", "NoteProduct")
 Partner = get_model("partner", "Partner")
@@ -95,13 +96,14 @@ def _creators(count: int, summary: DemoSummary) -> list[Creator]:
 
 def _products_refresh(specs: list[data.ProductSpec]) -> None:
     """Bring demo products an older data set wrote up to date: titles, HS codes, weights."""
-    fields = ("title", "slug", "description", "hs_code", "weight_grams")
+    fields = ("title_en", "title_zh_hans", "slug", "description_en", "hs_code", "weight_grams")
     by_upc = {spec.upc: spec for spec in specs}
     stale = []
     for product in Product.objects.filter(upc__in=by_upc).only("upc", *fields):
         spec = by_upc[product.upc]
         wanted = (
-            spec.title,
+            spec.title_en or spec.title,
+            spec.title_zh or spec.title,
             slugify(spec.title) or spec.upc.lower(),
             spec.description,
             spec.hs_code,
@@ -120,6 +122,8 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
         defaults={"name": "Cross-border goods", "requires_shipping": True, "track_stock": True},
     )
     categories = {spec[0]: create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES}
+    for english, chinese in data.CATEGORY_NAMES_ZH.items():  # the storefront in Chinese
+        Category.objects.filter(name_en=english).update(name_zh_hans=chinese)
     specs = list(data.product_specs(count))
     existing = set(
         Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True)
@@ -130,6 +134,8 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
         Product(
             upc=spec.upc,
             title=spec.title,
+            title_en=spec.title_en or spec.title,
+            title_zh_hans=spec.title_zh or spec.title,
             slug=slugify(spec.title) or spec.upc.lower(),
             description=spec.description,
             product_class=product_class,
@@ -194,7 +200,7 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         language = "zh-hans" if creator.country == "CN" or n % 5 == 0 else "en"
         picked = rng.sample(products, k=min(len(products), 2 + n % 3))
         title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
-        item = picked[0].title
+        item = picked[0].title_zh_hans if language == "zh-hans" else picked[0].title_en
         title = f"{title_tpl.format(item=item)} #{n + 1}"
         body = body_tpl.format(item=item)
         known = existing.get((creator.pk, str(n + 1)))

@@ -6,7 +6,7 @@ added) is shown as written. Country names come from django-countries' catalogues
 names, in Chinese too) instead of the English ``printable_name`` Oscar stores.
 """
 
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 from django_countries import countries
 
 CATEGORY_CONTEXT = "product category"
@@ -25,3 +25,15 @@ def country_label(code: str, *, fallback: str = "") -> str:
 def oscar_country_str(country) -> str:
     """``str()`` of Oscar's Country (form choices, address summaries, postcode errors)."""
     return country_label(country.iso_3166_1_a2, fallback=country.printable_name or country.name)
+
+
+# Order and line statuses are settings (OSCAR_ORDER_STATUS_PIPELINE), shown through
+# gettext; listed here so ``makemessages`` keeps their translations.
+ORDER_STATUSES = (
+    gettext_noop("Pending payment"),
+    gettext_noop("Paid"),
+    gettext_noop("Being processed"),
+    gettext_noop("Shipped"),
+    gettext_noop("Complete"),
+    gettext_noop("Cancelled"),
+)
