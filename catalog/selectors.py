@@ -225,13 +225,22 @@ def _recommended_products(ids: list[int]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def notes_for_product(*, product_id: int, limit: int = NOTES_PER_PRODUCT_PAGE) -> list:
-    """The newest notes linking a product, with their creators: one query."""
-    return list(
-        Note.objects.filter(note_products__product_id=product_id)
-        .select_related("creator")
-        .order_by("-published_at", "-id")[:limit]
-    )
+def notes_for_product(
+    *, product_id: int, region: str | None = None, limit: int = NOTES_PER_PRODUCT_PAGE
+) -> list:
+    """The newest published notes linking a product, with their creators: one query.
+    With ``region``, notes withheld or held for review there are left out."""
+    notes = Note.objects.filter(
+        note_products__product_id=product_id, state=Note.State.PUBLISHED
+    ).exclude(hidden_in__contains=",*,")
+    if region:
+        notes = notes.exclude(hidden_in__contains=f",{region},")
+    return list(notes.select_related("creator").order_by("-published_at", "-id")[:limit])
+
+
+def products_in_order(*, ids: list[int]) -> list:
+    """Browsable products with the given ids, in that order, ready for product cards."""
+    return _recommended_products(ids)
 
 
 def note_list(*, language: str | None = None) -> QuerySet:

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     "commerce.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
+    "catalog.community.apps.CommunityConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "commerce.partner.apps.PartnerConfig",
@@ -128,13 +129,13 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "sorl.thumbnail",
+    "django_countries",  # flag images (static/flags); country names in the reader's language
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
     "catalog.translation.apps.TranslationConfig",
     "commerce.storefront.apps.StorefrontConfig",
-    "django_countries",  # its catalogues: country names in the reader's language
 ]
 SITE_ID = 1
 # The sites framework's record (pages and emails name the shop and link to it) is written
@@ -377,6 +378,16 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Community (catalog/community) --------------------------------------------------------
+# The viewer's region: their profile, else their default ship-to country, else this
+# request header set by the edge (a CDN's country header), else the default.
+COMMUNITY_REGION_HEADER = os.environ.get("COMMUNITY_REGION_HEADER", "HTTP_CF_IPCOUNTRY")
+COMMUNITY_DEFAULT_REGION = os.environ.get("COMMUNITY_DEFAULT_REGION", "CN")
+COMMUNITY_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+COMMUNITY_COMMENTS_PER_MINUTE = 5
+COMMUNITY_COMMENTS_PER_HOUR = 60
+COMMUNITY_STRIKES_REVOKE_LIVE = 3
 
 # --- Translation (notes, comments, product content) ----------------------------------------
 # Engines: "glossary" (offline word-by-word gloss), "libretranslate", "openai" (any

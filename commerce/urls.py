@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from agencies.live import live_permission_api
 from catalog.views import NoteListView
 from commerce.partner.views import currency_switch
 from payouts import views_bank_returns, views_finance, views_portal
@@ -17,6 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),
     path("notes/", include("catalog.urls")),
+    path("", include("catalog.community.urls")),
+    path("api/live/permission/<slug:handle>/", live_permission_api, name="live-permission"),
     path("translation/", include("catalog.translation.urls")),
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),

@@ -244,6 +244,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             creator=creator,
             day=timezone.localdate(event.occurred_at),
             contracts=contracts.get(creator.pk, []),
+            live=True,  # gifts and tips come from live streams: live permission needed
         )
         intake = {
             "source_ref": event.source_ref,
