@@ -165,8 +165,31 @@ class Creator(models.Model):
             raise ValidationError(errors)
 
 
+class RecordedChange(models.Model):
+    """Abstract: one recorded move of an object's state (when, by whom; subclasses add the
+    subject, ``from_state``, ``to_state`` and ``reason``). Moves are written only by the
+    state modules (``agencies.states``, ``payouts.states``)."""
+
+    at = models.DateTimeField(_("moved at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_field = ""  # the foreign key to the object that moved
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.from_state} → {self.to_state}"
+
+
 class CreatorVerificationChange(models.Model):
-    """Every change of a creator's verification state: who, when, why."""
+    """Every change of a creator's verification state: who, when, why.
+
+    Written only by ``agencies.states`` (its columns predate ``RecordedChange``: the
+    machine names them, ``decided_at`` and ``decided_by``)."""
 
     creator = models.ForeignKey(
         Creator, on_delete=models.CASCADE, related_name="verification_changes"

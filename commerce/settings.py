@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "commerce.basket.middleware.BasketMiddleware",
     "catalog.middleware.NoteAttributionMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "payouts.middleware.AgencyStaffLandingMiddleware",
 ]
 
 ROOT_URLCONF = "commerce.urls"
@@ -178,6 +179,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "commerce.partner.context_processors.currency",
+                "commerce.partner.ship_to.ship_to",
             ],
         },
     }
@@ -226,10 +228,13 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 
 
 def _merchant_commission_access(user, *args, **kwargs):
-    # Imported when the menu is drawn: settings load before the apps.
-    from payouts.views_merchant import merchant_can_see_commission
+    # By dotted path, resolved when the menu is drawn: settings never import payouts.
+    from django.utils.module_loading import import_string
 
-    return merchant_can_see_commission(user)
+    return import_string(MERCHANT_COMMISSION_ACCESS)(user)
+
+
+MERCHANT_COMMISSION_ACCESS = "payouts.views_merchant.merchant_can_see_commission"
 
 
 OSCAR_DASHBOARD_NAVIGATION = [
