@@ -181,7 +181,5 @@ def ships_to_covers(value: str, *, destination: str) -> bool:
         return True
     code = (destination or "").upper()
     return (
-        code in tokens
-        or (code in EU and "EU" in tokens)
-        or ZONE_BY_COUNTRY.get(code, "") in tokens
+        code in tokens or (code in EU and "EU" in tokens) or ZONE_BY_COUNTRY.get(code, "") in tokens
     )
