@@ -1,7 +1,8 @@
 """The shopper's order history grouped by consignment (selectors, reads only).
 
 A bounded number of queries whatever the number of parcels and lines: the consignments
-with their merchant, then their lines with product and stock record, then any lines
+with their merchant, then their lines with product and stock record (and their
+attributes, which ``Line.description`` reads), then any lines
 written before consignments existed (shown as one parcel "without a merchant").
 """
 
@@ -30,7 +31,12 @@ def order_parcels_get(*, order) -> OrderParcels:
     """``order``'s consignments (merchant, lines, products) and their sums."""
     Consignment = get_model("order", "Consignment")
     Line = get_model("order", "Line")
-    lines = Line.objects.select_related("product", "stockrecord").order_by("pk")
+    # ``Line.description`` reads the line's attributes: fetched once for all lines.
+    lines = (
+        Line.objects.select_related("product", "stockrecord")
+        .prefetch_related("attributes")
+        .order_by("pk")
+    )
     parcels = list(
         Consignment.objects.filter(order=order)
         .select_related("partner")
