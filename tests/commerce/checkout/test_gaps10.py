@@ -67,6 +67,12 @@ def test_order_detail_groups_the_order_by_parcel_with_consistent_totals(
     # Oscar's one table of lines is gone: each line shown once, in its parcel.
     assert html.count("Tokyo cream</a>") == 1
 
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
+    assert "2 个包裹" in chinese.content.decode()
+    assert "包裹 1：Tokyo Goods" in chinese.content.decode()
+    client.cookies["django_language"] = "en"
+
     listing = client.get(reverse("customer:order-list")).content.decode()
     assert "Tokyo Goods: Awaiting shipment" in listing
     assert "Brooklyn Makers: Shipped (UPS 1Z999AA1)" in listing
