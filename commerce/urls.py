@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboard/commission/", MerchantCommissionView.as_view(), name="merchant-commission"),
     path("api/", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),
+    path("privacy/", include("commerce.residency.urls")),
     path("agency/", views_portal.portal_home, name="agency-portal"),
     path("agency/runs/<int:run_id>/", views_portal.portal_run, name="agency-portal-run"),
     path(
