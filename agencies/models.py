@@ -226,9 +226,7 @@ class Agency(models.Model):
     stripe_account_id = models.CharField(_("Stripe account id"), max_length=64, blank=True)
     bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
     bank_account_name = models.CharField(_("account holder"), max_length=200, blank=True)
-    bank_account_number = EncryptedCharField(
-        _("account number or IBAN"), max_length=64, blank=True
-    )
+    bank_account_number = EncryptedCharField(_("account number or IBAN"), max_length=64, blank=True)
     bank_code = models.CharField(_("bank code (BIC or CNAPS)"), max_length=32, blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

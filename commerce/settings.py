@@ -98,9 +98,7 @@ for _region in env_list("RESIDENCY_REGIONS", "cn" if PRODUCTION else "cn,us,eu,s
     _alias = "default" if not _suffix else f"region_{_region}"
     _url = os.environ.get(f"DATABASE_URL{_suffix}", "")
     if _suffix and _url:
-        DATABASES[_alias] = dj_database_url.parse(
-            _url, conn_max_age=600, conn_health_checks=True
-        )
+        DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=600, conn_health_checks=True)
     elif _suffix and not PRODUCTION:
         (BASE_DIR / "var").mkdir(exist_ok=True)
         DATABASES[_alias] = {

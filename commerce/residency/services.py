@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from commerce.residency.crypto import keyed_hash
 from commerce.residency.models import HomeRegion, PersonalRecord, PrivacyRequest, RegionMove
-from commerce.residency.regions import global_region, region_database, region_for_country, regions
+from commerce.residency.regions import region_database, region_for_country, regions
 
 # Earnings not yet paid out: erasure of their creator is refused.
 UNPAID_EARNING_STATES = ("pending", "available", "in_run")
@@ -247,9 +247,7 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
             payout_bank_name="", payout_account_name="", payout_account_number=""
         )
         if payout:
-            done.append(
-                "creator payout account erased; legal name and ID kept for tax withholding"
-            )
+            done.append("creator payout account erased; legal name and ID kept for tax withholding")
         return PrivacyRequest.objects.create(
             user=user,
             kind=PrivacyRequest.Kind.ERASURE,
