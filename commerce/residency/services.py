@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,7 +221,7 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
             done.append(f"regional record erased ({code})")
     # 2. The global database: identifying values blanked, figures kept.
     with transaction.atomic():
-        type(user).objects.filter(pk=user.pk).update(
+        get_user_model().objects.filter(pk=user.pk).update(
             first_name="", last_name="", email="", is_active=False
         )
         HomeRegion.objects.filter(pk=home.pk).update(email_hash="")
