@@ -25,6 +25,7 @@ wait_port() {
 
 scripts/system-deps.sh pdf  # WeasyPrint statements (Pango, CJK fonts)
 $BIN/python manage.py migrate --noinput -v0
+$BIN/python manage.py residency_migrate  # regional stores: var/region_*.sqlite3
 
 $BIN/python manage.py stripe_connect_stand_in --port "$CONNECT_PORT" >var/stripe-connect.log 2>&1 &
 pids+=($!)
@@ -43,5 +44,6 @@ wait_port "$CONNECT_PORT"
 
 $BIN/python manage.py demo_data
 $BIN/python manage.py demo_payouts
+$BIN/python manage.py residency_demo && $BIN/python manage.py residency_audit
 echo "Serving the demo on http://127.0.0.1:$DEMO_PORT (admin: admin / admin)"
 SERVE_MEDIA=1 $BIN/python manage.py runserver --insecure --noreload "127.0.0.1:$DEMO_PORT"
