@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "commerce_bench_export"
+DB_NAME = os.environ.get("BENCH_EXPORT_DB", "commerce_bench_export")
 LINES = int(os.environ.get("BENCH_EXPORT_LINES", "100000"))
 TARGET_SECONDS = 10
 PERIOD = "2026-01"

@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # Per-language product fields; must come before the admin (its documented order).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -162,6 +164,7 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     "commerce.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
+    "catalog.community.apps.CommunityConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "commerce.partner.apps.PartnerConfig",
@@ -190,11 +193,13 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "sorl.thumbnail",
+    "django_countries",  # its flag images (static/flags) for the community's region flags
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.residency.apps.ResidencyConfig",
     "commerce.demo.apps.DemoConfig",
+    "catalog.translation.apps.TranslationConfig",
 ]
 SITE_ID = 1
 
@@ -211,6 +216,7 @@ MIDDLEWARE = [
     "commerce.basket.middleware.BasketMiddleware",
     "catalog.middleware.NoteAttributionMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "payouts.middleware.AgencyStaffLandingMiddleware",
 ]
 
 ROOT_URLCONF = "commerce.urls"
@@ -233,6 +239,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "commerce.partner.context_processors.currency",
+                "commerce.partner.ship_to.ship_to",
             ],
         },
     }
@@ -279,10 +286,13 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 
 
 def _merchant_commission_access(user, *args, **kwargs):
-    # Imported when the menu is drawn: settings load before the apps.
-    from payouts.views_merchant import merchant_can_see_commission
+    # By dotted path, resolved when the menu is drawn: settings never import payouts.
+    from django.utils.module_loading import import_string
 
-    return merchant_can_see_commission(user)
+    return import_string(MERCHANT_COMMISSION_ACCESS)(user)
+
+
+MERCHANT_COMMISSION_ACCESS = "payouts.views_merchant.merchant_can_see_commission"
 
 
 OSCAR_DASHBOARD_NAVIGATION = [
@@ -422,6 +432,37 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Community (catalog/community) --------------------------------------------------------
+# The viewer's region: their profile, else their default ship-to country, else this
+# request header set by the edge (a CDN's country header), else the default.
+COMMUNITY_REGION_HEADER = os.environ.get("COMMUNITY_REGION_HEADER", "HTTP_CF_IPCOUNTRY")
+COMMUNITY_DEFAULT_REGION = os.environ.get("COMMUNITY_DEFAULT_REGION", "CN")
+COMMUNITY_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+COMMUNITY_COMMENTS_PER_MINUTE = 5
+COMMUNITY_COMMENTS_PER_HOUR = 60
+COMMUNITY_STRIKES_REVOKE_LIVE = 3
+
+# --- Translation (notes, comments, product content) ----------------------------------------
+# Engines: "glossary" (offline word-by-word gloss), "libretranslate", "openai" (any
+# OpenAI-compatible chat-completions server). See catalog/translation/engines/.
+TRANSLATION_ENGINE = os.environ.get("TRANSLATION_ENGINE", "glossary")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+TRANSLATION_MAX_CHARS = int(os.environ.get("TRANSLATION_MAX_CHARS", "20000"))
+# Longer texts are translated on Celery; the page polls until the result is stored.
+TRANSLATION_SYNC_CHARS = int(os.environ.get("TRANSLATION_SYNC_CHARS", "1500"))
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_MAX_CHARS = int(os.environ.get("LIBRETRANSLATE_MAX_CHARS", "5000"))
+TRANSLATION_OPENAI_URL = os.environ.get("TRANSLATION_OPENAI_URL", "http://127.0.0.1:8080/v1")
+TRANSLATION_OPENAI_API_KEY = os.environ.get("TRANSLATION_OPENAI_API_KEY", "")
+TRANSLATION_OPENAI_MODEL = os.environ.get("TRANSLATION_OPENAI_MODEL", "default")
+TRANSLATION_OPENAI_MAX_CHARS = int(os.environ.get("TRANSLATION_OPENAI_MAX_CHARS", "4000"))
+# Product titles/descriptions, category names and attribute texts per language
+# (django-modeltranslation: a column per language; the registrations are in this module).
+MODELTRANSLATION_TRANSLATION_FILES = ("catalog.translation.product_fields",)
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
 
 # --- Webhook deliveries (both Stripe webhooks; commerce/webhook_store.py) -----------------
 # Bodies larger than this are refused with 413 before they are read. Before a delivery's

@@ -43,6 +43,8 @@ fi
 wait_port "$CONNECT_PORT"
 
 $BIN/python manage.py demo_data
+# Before demo_payouts: live permissions decide whether overseas creators' stream rewards count.
+$BIN/python manage.py demo_community
 $BIN/python manage.py demo_payouts
 $BIN/python manage.py residency_demo && $BIN/python manage.py residency_audit
 echo "Serving the demo on http://127.0.0.1:$DEMO_PORT (admin: admin / admin)"

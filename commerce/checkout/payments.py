@@ -47,9 +47,20 @@ def payment_intent_create(
     *, order_number: str, amount: Decimal, currency: str, payment_method: str
 ) -> StripePayment:
     """Create and confirm a PaymentIntent for an order number (before the order exists)."""
-    payment, _created = StripePayment.objects.update_or_create(
-        order_number=order_number,
-        defaults={"amount": amount, "currency": currency, "state": StripePayment.State.CREATED},
+    # One row per order number (a retry after a decline reuses it), written with one
+    # INSERT ... ON CONFLICT UPDATE (update_or_create took five queries).
+    (payment,) = StripePayment.objects.bulk_create(
+        [
+            StripePayment(
+                order_number=order_number,
+                amount=amount,
+                currency=currency,
+                state=StripePayment.State.CREATED,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["order_number"],
+        update_fields=["amount", "currency", "state", "updated_at"],
     )
     # One key per order number and card: a retry of the same call returns the same intent.
     key = "pi-" + hashlib.sha256(f"{order_number}:{payment_method}".encode()).hexdigest()[:32]

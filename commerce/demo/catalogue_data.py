@@ -111,6 +111,16 @@ CATEGORIES = [
     ),
 ]
 
+# Category names in Chinese (the demo's categories are named in English).
+CATEGORY_NAMES_ZH = {
+    "Beauty": "美妆",
+    "Skincare": "护肤",
+    "Makeup": "彩妆",
+    "Food": "食品",
+    "Snacks": "零食",
+    "Fashion": "服饰",
+}
+
 BRANDS = {
     "CN": ["花间", "云朵", "东方", "悦享", "青禾"],
     "JP": ["Sakura", "Kirei", "Hinode", "Mizu", "Tsuki"],
@@ -146,7 +156,10 @@ CREATORS = [
 NOTE_TEMPLATES = {
     "zh-hans": [
         ("{item}真的太好用了！", "最近入手了{item}，用了两周，效果超出预期。跨境直邮，包装完好。"),
-        ("平价好物分享：{item}", "今天给大家分享一款{item}，性价比很高，推荐收藏。"),
+        (
+            "平价好物分享：{item}",
+            "宝子们，今天给大家分享一款{item}，性价比很高，真的绝绝子，强烈种草！",
+        ),
         ("海外代购心得｜{item}", "关于{item}的真实测评，附上购买链接和使用感受。"),
     ],
     "en": [
@@ -158,7 +171,10 @@ NOTE_TEMPLATES = {
             "Honest review: {item}",
             "Here is my honest review of the {item}, with what I liked and what I didn't.",
         ),
-        ("My weekly favourites: {item}", "This week's favourite is the {item}. Links below!"),
+        (
+            "My weekly favourites: {item}",
+            "This week's favourite is the {item}. Lowkey obsessed, no cap. Links below!",
+        ),
     ],
 }
 
@@ -194,6 +210,10 @@ class ProductSpec:
     consumption_tax_rate: Decimal
     cbec_eligible: bool
     weight_grams: int
+    # The title in each language (catalog.translation.product_fields); ``title`` is the
+    # merchant's own language, what a stock Oscar shop would show.
+    title_en: str = ""
+    title_zh: str = ""
 
 
 def _display_rates_from_cny() -> dict[str, Decimal]:
@@ -224,8 +244,10 @@ def product_specs(count: int) -> Iterator[ProductSpec]:
         item_en, item_zh, price_cny = items[(n // ITEMS_PER_TITLE) % len(items)]
         brand = BRANDS[country][n % len(BRANDS[country])]
         title = f"{brand}{item_zh}" if country == "CN" else f"{brand} {item_en}"
+        title_en, title_zh = f"{brand} {item_en}", f"{brand} {item_zh}"
         if n >= ITEMS_PER_TITLE * len(CATEGORIES):
             title = f"{title} #{n}"
+            title_en, title_zh = f"{title_en} #{n}", f"{title_zh} #{n}"
         price = _merchant_price(
             price_cny * PRICE_FACTORS[n * 7 % len(PRICE_FACTORS)], currency, rates
         )
@@ -243,4 +265,6 @@ def product_specs(count: int) -> Iterator[ProductSpec]:
             consumption_tax_rate=consumption_tax,
             cbec_eligible=cbec,
             weight_grams=weight,
+            title_en=title_en,
+            title_zh=title_zh,
         )

@@ -29,6 +29,7 @@ from . import catalogue_data as data
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
 Note = get_model("catalogue", "Note")
 NoteProduct = get_model("catalogue", "NoteProduct")
 Partner = get_model("partner", "Partner")
@@ -99,6 +100,8 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
         defaults={"name": "Cross-border goods", "requires_shipping": True, "track_stock": True},
     )
     categories = {spec[0]: create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES}
+    for english, chinese in data.CATEGORY_NAMES_ZH.items():  # the storefront in Chinese
+        Category.objects.filter(name_en=english).update(name_zh_hans=chinese)
     specs = list(data.product_specs(count))
     existing = set(
         Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True)
@@ -108,6 +111,8 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
         Product(
             upc=spec.upc,
             title=spec.title,
+            title_en=spec.title_en or spec.title,
+            title_zh_hans=spec.title_zh or spec.title,
             slug=slugify(spec.title) or spec.upc.lower(),
             description=spec.description,
             product_class=product_class,
@@ -165,7 +170,7 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         language = "zh-hans" if creator.country == "CN" or n % 5 == 0 else "en"
         picked = rng.sample(products, k=min(len(products), 2 + n % 3))
         title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
-        item = picked[0].title
+        item = picked[0].title_zh_hans if language == "zh-hans" else picked[0].title_en
         title = f"{title_tpl.format(item=item)} #{n + 1}"
         if (creator.pk, title) in existing:
             continue

@@ -30,7 +30,7 @@ def decrypt_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agencies", "0003_creator_legal_name_payout_account"),
+        ("agencies", "0004_live_permission"),
     ]
 
     operations = [
