@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.residency import services
@@ -43,6 +45,9 @@ def privacy_export_own(request):
 @login_required
 @require_POST
 def privacy_erase_own(request):
+    if request.POST.get("confirm") != "1":  # one click never erases an account
+        messages.error(request, _("Tick the box to confirm the erasure."))
+        return redirect("residency:privacy")
     outcome = services.privacy_erase(user=request.user, requested_by=request.user)
     return render(request, "residency/privacy_request.html", {"privacy_request": outcome})
 

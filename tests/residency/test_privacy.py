@@ -58,7 +58,11 @@ def test_a_user_downloads_everything_held_from_every_store(client, shopper):
 
 def test_erasure_erases_the_regional_record_and_anonymises_the_account(client, shopper):
     client.force_login(shopper)
+    # Without the confirmation box nothing is erased.
     response = client.post(reverse("residency:privacy-erase"))
+    assert response.status_code == 302
+    assert not PrivacyRequest.objects.filter(user=shopper).exists()
+    response = client.post(reverse("residency:privacy-erase"), {"confirm": "1"})
     assert response.status_code == 200
     home = HomeRegion.objects.get(user=shopper)
     record = PersonalRecord.objects.using("region_us").get(token=home.token)
@@ -83,7 +87,7 @@ def test_erasure_of_a_creator_with_an_unpaid_balance_is_refused_with_the_reason(
         channel="personal",
     )
     client.force_login(creator.user)
-    response = client.post(reverse("residency:privacy-erase"))
+    response = client.post(reverse("residency:privacy-erase"), {"confirm": "1"})
     assert response.status_code == 200
     outcome = PrivacyRequest.objects.get(user=creator.user, kind="erasure")
     assert outcome.outcome == "refused"
