@@ -193,15 +193,20 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "sorl.thumbnail",
-    "django_countries",  # its flag images (static/flags) for the community's region flags
+    "django_countries",  # flag images (static/flags); country names in the reader's language
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.residency.apps.ResidencyConfig",
     "commerce.demo.apps.DemoConfig",
     "catalog.translation.apps.TranslationConfig",
+    "commerce.storefront.apps.StorefrontConfig",
 ]
 SITE_ID = 1
+# The sites framework's record (pages and emails name the shop and link to it) is written
+# from these on every migrate (commerce/storefront/sites.py).
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "127.0.0.1:8000")
+SITE_NAME = os.environ.get("SITE_NAME", "Rednote Global Shop")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -273,6 +278,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: English ones day-first (not US style), see the module.
+FORMAT_MODULE_PATH = ["commerce.storefront.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
@@ -306,6 +313,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
 ]
 
 # Display currencies a shopper can pick; every price is converted with stored FX rates.
+# Country names: mainland readers expect 中国香港 / 中国台湾 / 中国澳门 (English unchanged).
+COUNTRIES_OVERRIDE = {"HK": _("Hong Kong"), "TW": _("Taiwan"), "MO": _("Macao")}
 SHOP_CURRENCIES = ["CNY", "USD", "EUR", "GBP", "JPY", "HKD"]
 SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {"zh-hans": "CNY", "en": "USD"}
 # How long a visit from a note attributes later basket lines to its creator.
@@ -314,6 +323,11 @@ NOTE_ATTRIBUTION_DAYS = 30
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# The project's own assets (served locally like every other; nothing from a CDN).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Products without a photo show a neutral picture (Oscar's says "Image Not Available" in
+# English); found under static/oscar/img/.
+OSCAR_MISSING_IMAGE_URL = "no-image.png"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
@@ -356,15 +370,17 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-# Order confirmations: the demo prints them on the console; production sets its backend.
+# Order confirmations: the demo writes each email as a file under var/emails/ (one
+# .log file per connection); production sets its backend.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     (
         "django.core.mail.backends.smtp.EmailBackend"
         if DATABASE_URL
-        else "django.core.mail.backends.console.EmailBackend"
+        else "django.core.mail.backends.filebased.EmailBackend"
     ),
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emails"))
 
 # --- Creators, agencies, rewards and commission -------------------------------------------
 # Rewards intake (POST /api/rewards/): HMAC-SHA256 secrets shared with the live-stream

@@ -9,6 +9,8 @@ LOCALSTRIPE_PORT=${LOCALSTRIPE_PORT:-8420}
 CONNECT_PORT=${CONNECT_PORT:-8421}
 DEMO_PORT=${DEMO_PORT:-8000}
 WEBHOOK_SECRET=whsec_demo_localstripe
+# Pages and emails link to the demo's own address (the sites framework, set on migrate).
+export SITE_DOMAIN="${SITE_DOMAIN:-127.0.0.1:$DEMO_PORT}"
 mkdir -p var
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }

@@ -28,6 +28,9 @@ CLEARED = {
     "DJANGO_SETTINGS_MODULE",
     "DEBUG",
     "ALLOWED_HOSTS",
+    # Set by the browser tests' conftest for Playwright's event loop; a production
+    # environment never has it (check --deploy reports async.E001 when it does).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
 }

@@ -1,5 +1,7 @@
 """Dashboard product form with the cross-border fields merchants maintain."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -18,6 +20,51 @@ CROSS_BORDER_FIELDS = [
     "cbec_eligible",
     "commission_rate",
 ]
+
+HUNDRED = Decimal("100")
+FRACTION_PLACES = Decimal("0.0001")  # the models store rates as fractions, 4 places
+
+
+class PercentField(forms.DecimalField):
+    """A rate typed and shown as a percentage ("15" is 15%), stored as a fraction (0.15)."""
+
+    widget = forms.NumberInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", HUNDRED)
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.error_messages.update(
+            {
+                "invalid": _("Enter the rate as a percentage, e.g. 15 for 15%."),
+                # These carry parameters, so a literal percent sign is written "%%".
+                "max_value": _("Enter a percentage from 0 to 100, e.g. 15 for 15%%."),
+                "min_value": _("Enter a percentage from 0 to 100, e.g. 15 for 15%%."),
+                "max_decimal_places": _("Use at most 2 decimal places, e.g. 12.5 for 12.5%%."),
+                "max_digits": _("Enter a percentage from 0 to 100, e.g. 15 for 15%%."),
+                "max_whole_digits": _("Enter a percentage from 0 to 100, e.g. 15 for 15%%."),
+            }
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["step"] = "0.01"
+        return attrs
+
+    def prepare_value(self, value):
+        # The instance's fraction is shown as a percentage; what the merchant typed (a
+        # string, when the form is shown again with errors) is shown as typed.
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return (Decimal(value) * HUNDRED).quantize(Decimal("0.01")).normalize()
+        return value
+
+    def clean(self, value):
+        percent = super().clean(value)
+        if percent is None:
+            return None
+        return (percent / HUNDRED).quantize(FRACTION_PLACES)
 
 
 # Title and description in each language (django-modeltranslation columns), in place of
@@ -43,6 +90,18 @@ def _translated(fields: list[str]) -> list[str]:
 
 
 class ProductForm(core_forms.ProductForm):
+    consumption_tax_rate = PercentField(
+        label=_("Consumption tax rate (%)"),
+        help_text=_("A percentage: 15 for 15% (China's consumption tax on cosmetics); 0 if none."),
+    )
+    commission_rate = PercentField(
+        label=_("Creator commission rate (%)"),
+        required=False,
+        help_text=_(
+            "A percentage of the price paid to the creator whose note sold it: 8 for 8%. "
+            "Leave empty to use the category's rate, else the shop default."
+        ),
+    )
     machine_fill = forms.BooleanField(
         label=_("Fill the empty language from the other by machine translation"),
         required=False,

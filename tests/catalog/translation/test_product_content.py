@@ -160,6 +160,10 @@ def test_the_dashboard_page_edits_both_languages(admin_client, cream):
     form = response.context["form"]
     for field_name in form.fields:
         value = form.initial.get(field_name)
+        if field_name in ("consumption_tax_rate", "commission_rate"):
+            # Rates are shown and typed as percentages (issue #13): submit what the page
+            # shows ("15"), not the stored fraction.
+            value = form[field_name].value()
         if value is not None and value is not False:
             data[field_name] = getattr(value, "code", value)
     data.update(title_en="Hydrating face cream", title_zh_hans="补水保湿面霜")
