@@ -15,6 +15,7 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-" + secrets.token_urlsafe(4
 for _name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(_name, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("TRANSLATION_PRELOAD", "0")  # tests stay fast; see settings
 
 # Issue #17: two regional stores (us, eu) beside the global database, on the same server:
 # pytest-django creates and migrates test_<name>_us and test_<name>_eu for the tests that
