@@ -17,8 +17,10 @@ CA-XX (Canada by province, ISO 3166-2) and HK. Rules, figures and sources:
 Charge codes (labels per destination): "duty" (Import duty (EU|UK|US|Australia|Malaysia|
 Japan|Canada|China)); "import_vat" (Import VAT (UK), Import VAT (Germany), ...; Import
 VAT (China) under full rates); "cn_cbec_tax" (China cross-border import tax);
-"consumption_tax" (Consumption tax (Japan|China)); "gst" (GST (Australia|Singapore|
-Canada)); "sales_tax" (Sales tax (Malaysia)); "hst", "pst", "qst", "rst" (Canada).
+"consumption_tax" (Consumption tax (Japan|China); Japan: the national 7.8%);
+"local_consumption_tax" (Local consumption tax (Japan), 22/78 of the national); "gst"
+(GST (Australia|Singapore|Canada)); "sales_tax" (Sales tax (Malaysia)); "hst", "pst",
+"qst", "rst" (Canada).
 
 Decisions on the reference's open points (section 9) and gaps:
 - Currency: amounts are in the destination's customs currency; every EU member, euro or
@@ -41,7 +43,10 @@ Decisions on the reference's open points (section 9) and gaps:
 - Japan: taxable value = 60% of goods + freight + insurance (personal-use valuation);
   the JPY 10,000 exemption tests it. Rules stop at 1 Apr 2028 (announced seller
   collection, not yet law): later dates are refused until the table is extended.
-  Rounding is half-up to the yen (the reference states no other rule).
+  Japan truncates (Customs Answers 1111, 6103; 国税通則法 arts. 118, 119): the taxable
+  base drops fractions under JPY 1,000, the duty and the national consumption tax (7.8%)
+  under JPY 100, and the local consumption tax (22/78 of the national) likewise; national
+  and local are two charges (see rules.banded._japan).
 - Singapore and Malaysia test each item's price (S$400, RM500), as their authorities do;
   a consignment can mix items taxed at sale and items assessed at the border.
 - Canada: "CA" alone is quoted only where no tax is due; taxes need the province
@@ -50,10 +55,13 @@ Decisions on the reference's open points (section 9) and gaps:
 - Excise goods (alcohol, tobacco; SG's dutiable goods; HK's four) are refused.
 - A parcel shipping from inside the destination's customs territory is not an import.
 
-Rounding: half-up to the currency's minor unit (JPY 0 places), per line for duty and
-border taxes, per consignment and rate for taxes collected at sale (see rules.banded and
-rules.cbec). Shipping and insurance are shared over lines pro rata by value; moving value
-between lines of different rates can therefore move a total by a minor unit.
+Refusals carry ``Quote.reason_code`` and ``Quote.reason_params`` (``tax.reasons``).
+
+Rounding: half-up to the currency's minor unit (JPY 0 places; Japan truncates instead),
+per line for duty and border taxes, per consignment and rate for taxes collected at
+sale (see rules.banded and rules.cbec). Shipping and insurance are shared over lines pro
+rata by value; moving value between lines of different rates can therefore move a total
+by a minor unit.
 """
 
 from __future__ import annotations

@@ -50,12 +50,19 @@ def quote(consignment: Consignment, settings: Settings = DEFAULT_SETTINGS) -> Qu
         period = in_force(dest.cbec or dest.periods, c.on)
         try:
             if period is None:
-                raise Refused(f"{dest.prefix}:none", _no_rules(dest, c.on))
+                raise Refused(
+                    f"{dest.prefix}:none",
+                    _no_rules(dest, c.on),
+                    "no_rules",
+                    {"destination": dest.code, "on": c.on.isoformat()},
+                )
             if c.ships_from in dest.territory:
                 raise Refused(
                     f"{dest.prefix}:not_import",
                     f"Ships from {c.ships_from}, inside {dest.name}'s customs territory: not "
                     "an import; domestic rules apply",
+                    "not_import",
+                    {"destination": dest.code, "ships_from": c.ships_from},
                 )
             if dest.cbec:
                 result = quote_cbec(work, period)
@@ -170,6 +177,8 @@ def _refused(work: Work, period, refusal: Refused) -> Quote:
         valid_from=period.start if period else None,
         valid_to=period.end if period else None,
         source=period.source if period else "",
+        reason_code=refusal.code,
+        reason_params=refusal.params,
     )
 
 

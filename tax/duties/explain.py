@@ -24,6 +24,7 @@ def explain(q: Quote) -> str:
         out.append(f"Threshold: {tested} tested against {q.threshold:,}")
     if not q.allowed:
         out.append(f"REFUSED ({q.rule}): {q.reason}")
+        out.append(f"  reason code {q.reason_code}, params {q.reason_params}")
         return "\n".join(out)
     groups: dict[tuple[str, Decimal], list[Decimal]] = {}
     for n, line in enumerate(q.lines, 1):

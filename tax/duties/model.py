@@ -6,7 +6,7 @@ raises a ``tax.errors.TaxInputError`` subclass naming it (``lines[1].hs_code``, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -254,7 +254,9 @@ class Quote:
     ``charges``: what checkout adds as surcharges (collected at checkout), zero ones left out;
     ``border_charges``: what is due at import instead (an estimate to show the buyer).
     ``collected`` is "at_border" when anything is assessed at the border, else "at_checkout".
-    A refused quote (``allowed`` False, ``reason`` says why) carries no duty, tax or charges.
+    A refused quote (``allowed`` False, ``reason`` says why in English, ``reason_code`` and
+    ``reason_params`` in a stable form for translation: ``tax.reasons``) carries no duty,
+    tax or charges.
     ``valid_from`` / ``valid_to`` bound the dated rules applied (``valid_to`` exclusive).
     """
 
@@ -279,6 +281,9 @@ class Quote:
     valid_from: date | None
     valid_to: date | None
     source: str
+    # A refusal's stable code and JSON-safe params (tax.reasons); "" and {} when allowed.
+    reason_code: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON: Decimals as strings, dates as ISO strings."""
@@ -304,6 +309,8 @@ class Quote:
             "valid_from": _text(self.valid_from),
             "valid_to": _text(self.valid_to),
             "source": self.source,
+            "reason_code": self.reason_code,
+            "reason_params": dict(self.reason_params),
         }
 
 

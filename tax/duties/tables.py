@@ -332,6 +332,7 @@ TAX_RATES: dict[str, tuple[TaxRates, ...]] = {
     "AU": _flat("gst", date(2018, 7, 1), "0.10"),
     "SG": _steps("gst", (date(2023, 1, 1), "0.08"), (date(2024, 1, 1), "0.09")),
     "MY": _flat("sales_tax", date(2024, 1, 1), "0.10"),
+    # Combined 10%: national 7.8% + local 22/78 of it (rules.banded._japan splits it).
     "JP": _flat("consumption_tax", date(2019, 10, 1), "0.10"),
 }
 
@@ -459,7 +460,11 @@ def _destinations() -> dict[str, Destination]:
             currency="JPY",
             prefix="jp",
             territory=frozenset({"JP"}),
-            labels={"duty": "Import duty (Japan)", "consumption_tax": "Consumption tax (Japan)"},
+            labels={
+                "duty": "Import duty (Japan)",
+                "consumption_tax": "Consumption tax (Japan)",  # national, 7.8%
+                "local_consumption_tax": "Local consumption tax (Japan)",  # 22/78 of it
+            },
             periods=JP_PERIODS,
             tax_key="JP",
             threshold_cif=True,

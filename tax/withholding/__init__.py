@@ -11,9 +11,12 @@ reference leaves a choice (its section 10):
 - ``cn-platform-labour`` (STA 2025 No. 16) applies from 2025-10-01; earlier periods raise
   ``InvalidPeriod`` rather than fall back: before that date (or for a payer not eligible
   under STA 2025 No. 15) the caller chooses ``cn-resident-labour`` explicitly.
-- Its "连续" month count is the ``platform_months`` election: "consecutive" (default,
-  the literal text) restarts the count after a month without a payment, income and tax
-  stay cumulative for the year; "with-income" counts every month with a payment.
+- Its month count (basic deduction "5,000 元/月 × ... 连续取得劳务报酬的月份数") is the
+  ``platform_months`` election: "consecutive" (default: the literal 连续, and the prudent
+  reading) restarts the count after a month without income, income and tax stay
+  cumulative for the year; "with-income" counts every month with income. A month whose
+  payments are zero, or net zero after exempt income, is not a month with income under
+  either reading (and breaks a consecutive run). See ``regimes._cumulative``.
 - Labour and platform expense is taken on gross income; exempt income is subtracted after
   it (as in the withholding client's 收入 - 费用 - 免税收入). Taxable income is kept exact;
   only tax is rounded, half-up to 0.01, from cumulative (or aggregated) figures.
@@ -22,8 +25,12 @@ reference leaves a choice (its section 10):
   combined with ``first_job_of_year``.
 - Deductions are refused where prepayment allows none (labour per payment, non-residents).
 - ``us``: the 1099 threshold is tested on the calendar year's total ("$2,000 or more in
-  any calendar year"); without a TIN 24% is withheld from the first dollar. Years without
-  a published threshold (from 2027, indexed) raise until the figure is added to tables.py.
+  any calendar year"; USD 600 before 2026). Without a TIN, 24% backup withholding starts
+  with the payment that brings the year's total to the threshold, on that payment in full
+  and every later one; earlier payments are not caught up (3406(b)(6)). The election
+  ``prior_year_reported`` (a return was due for, or backup withholding made from, the
+  payee in the previous year) withholds from the first dollar. Years without a published
+  threshold (from 2027, indexed) raise until the figure is added to tables.py.
 - ``hk``: the tax year is the year of assessment (April to March); IR56M thresholds are
   "more than" the amount.
 """
@@ -53,7 +60,8 @@ def withhold(regime: str, payments: Any, **elections: Any) -> list[Withholding]:
     """Withholding for each of one payee's payments in one tax year, in the same order.
 
     Payments must be in time order. Elections: ``first_job_of_year`` (STA 2020 No. 13),
-    ``full_year_deduction`` (STA 2020 No. 19), ``has_taxpayer_id`` (``us``),
+    ``full_year_deduction`` (STA 2020 No. 19), ``has_taxpayer_id`` and
+    ``prior_year_reported`` (``us``),
     ``platform_months`` (``cn-platform-labour``: "consecutive" or "with-income").
     Raises a ``tax.errors.TaxInputError`` subclass naming the field for any bad input.
     """

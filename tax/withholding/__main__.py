@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--full-year-deduction", action="store_true", help="STA 2020 No. 19")
     p.add_argument("--no-taxpayer-id", action="store_true", help="us: no TIN on file")
     p.add_argument(
+        "--prior-year-reported",
+        action="store_true",
+        help="us: a return was due for, or backup withholding made from, the payee last year",
+    )
+    p.add_argument(
         "--platform-months", choices=("consecutive", "with-income"), help="cn-platform-labour"
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -106,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         elections["full_year_deduction"] = True
     if args.no_taxpayer_id:
         elections["has_taxpayer_id"] = False
+    if args.prior_year_reported:
+        elections["prior_year_reported"] = True
     if args.platform_months:
         elections["platform_months"] = args.platform_months
     try:

@@ -97,15 +97,21 @@ def _per_payment(r: Withholding) -> list[tuple[str, str]]:
 def _us(r: Withholding) -> list[tuple[str, str]]:
     (name, threshold), *_ = r.thresholds
     reportable = "yes" if "reportable" in r.flags else "no"
+    if "prior-year-reported" in r.flags:
+        reportable += " (a return was due for the payee last year: from the first dollar)"
+    if "backup-withholding" in r.flags:
+        rate_row = ("backup withholding rate (no TIN on file)", percent(r.rate))
+    elif "under-threshold" in r.flags:
+        rate_row = ("no backup withholding yet (no TIN, below the threshold)", percent(r.rate))
+    else:
+        rate_row = ("no backup withholding (TIN)", percent(r.rate))
     return [
         ("gross paid (USD)", money(r.gross)),
         ("payments this calendar year", money(r.cumulative_income)),
         (f"Form 1099 threshold ({money(threshold)} or more): reportable", reportable),
-        (
-            "backup withholding rate (no TIN on file)" if r.rate else "no backup withholding (TIN)",
-            percent(r.rate),
-        ),
-        ("backup withholding on the year's payments", money(r.cumulative_tax)),
+        ("payments withheld on this year (from the one reaching it)", money(r.taxable_income)),
+        rate_row,
+        ("backup withholding on those payments", money(r.cumulative_tax)),
         ("less already withheld this year", money(r.already_withheld)),
         ("= tax to withhold", money(r.tax)),
     ]

@@ -46,6 +46,7 @@ ELECTION_DEFAULTS: dict[str, Any] = {
     "full_year_deduction": False,
     "has_taxpayer_id": True,
     "platform_months": "consecutive",
+    "prior_year_reported": False,
 }
 PLATFORM_MONTHS = ("consecutive", "with-income")
 
@@ -97,6 +98,24 @@ class Regime:
 def _cumulative(
     regime: Regime, payments: list[Payment], months: list[int], opts: dict[str, Any]
 ) -> list[Withholding]:
+    """Cumulative withholding: resident wages (STA 2018 No. 61) and platform labour.
+
+    Platform labour (STA 2025 No. 16) takes as basic deduction, literally:
+    "累计减除费用 = 5,000 元/月 × 纳税人当年截至本月在本互联网平台企业连续取得劳务报酬
+    的月份数" (5,000 a month times the number of months this year, up to this month, in
+    which the taxpayer consecutively (连续) obtained labour remuneration from this
+    platform). A month counts only if remuneration was actually obtained in it: a month
+    whose payments are all zero, or whose net income (gross less exempt income) is zero,
+    is not a month with income under either reading of ``platform_months``.
+
+    Default reading, "consecutive": the count is of the current run of consecutive months
+    with income and restarts after a month without income (a month with no payment, or
+    with only zero payments); income, expense and tax stay cumulative for the year. It is
+    the default because it is what 连续 ("consecutively, without a break") says, and it is
+    the prudent reading: a restart only lowers the deduction, so at worst more is withheld
+    in the year and refunded at the annual settlement, never less withheld and owed. The
+    other reading, "with-income", counts every month of the year with income.
+    """
     platform = regime.code == "cn-platform-labour"
     rows = CN_PLATFORM_LABOUR if platform else CN_RESIDENT_WAGES
     first = months[0]
@@ -123,7 +142,9 @@ def _cumulative(
     cum_income = cum_exempt = cum_ded = ZERO
     withheld = NIL
     run = 0
-    last = -2
+    last = -2  # the last month counted as a month with income
+    month = -1  # the month of the payments summed in month_net
+    month_net = ZERO
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
         rule = rule_at(rows, m, i, p.period, regime.code).value
         cum_income += p.gross
@@ -135,8 +156,16 @@ def _cumulative(
             basic = full_year
         else:
             if platform:
-                # Months with a payment from this platform; see PLATFORM_MONTHS.
-                if m != last:
+                # Months in which labour remuneration was received from this platform (see
+                # the docstring): a month counts once its payments' net income (gross less
+                # exempt) is above zero; a month of zero payments only does not count,
+                # and under "consecutive" it breaks the run.
+                if m != month:
+                    month, month_net = m, ZERO
+                month_net += p.gross - p.exempt
+                if month_net <= 0:
+                    flags = (*flags, "no-income-month")
+                elif m != last:
                     if restart and m != last + 1 and run:
                         run = 0
                         flags = (*flags, "months-restarted")
@@ -292,23 +321,51 @@ def _per_payment(
 def _us(
     regime: Regime, payments: list[Payment], months: list[int], opts: dict[str, Any]
 ) -> list[Withholding]:
+    """Backup withholding (26 U.S.C. 3406) on reportable payments only.
+
+    3406(a) withholds on a "reportable payment"; 3406(b)(6)(A) makes a 6041 payment
+    reportable only if "the aggregate amount of such payment and all previous payments"
+    by the payer to the payee in the calendar year "equals or exceeds" the 6041(a)
+    threshold (USD 600 before 2026, USD 2,000 for 2026: tables.US_REPORTING_
+    THRESHOLD). So, without a TIN: payments before the year's total reaches the threshold
+    are not withheld on, and are not withheld on later (no retroactive catch-up); the
+    payment that brings the total to the threshold or beyond is withheld on in full, and
+    so is every later payment of the year. With ``prior_year_reported`` (the payer had to
+    file a 6041(a) return for this payee for the preceding calendar year, or withheld from
+    the payee's reportable payments in it: 3406(b)(6)(B) and (C)) every payment is
+    reportable from the first dollar.
+
+    The amount withheld on is cumulated (``taxable_income``) and the tax is rounded half-up
+    to the cent on that running total, less what was already withheld, so it never drifts.
+    """
     backup = not opts["has_taxpayer_id"]
+    prior = opts["prior_year_reported"]
     results = []
     cum = ZERO
+    subject = ZERO  # payments withheld on so far this year (from the crossing one on)
     withheld = NIL
+    reportable = prior
+    base_flags: tuple[str, ...] = ("prior-year-reported",) if prior else ()
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):
         rate = rule_at(US_BACKUP_RATE, m, i, p.period, "US backup withholding").value
         threshold = rule_at(US_REPORTING_THRESHOLD, m, i, p.period, "US 1099").value
         cum += p.gross
-        flags: tuple[str, ...] = ()
-        if cum >= threshold:  # "$2,000 or more in any calendar year": the year's total
-            flags = ("reportable",)
+        flags = base_flags
+        if not reportable and cum >= threshold:  # "$2,000 or more in any calendar year"
+            reportable = True
+        if reportable:
+            flags = (*flags, "reportable")
+            subject += p.gross  # the crossing payment in full, and every later one
         if backup:
-            flags = (*flags, "backup-withholding")
+            if reportable:
+                flags = (*flags, "backup-withholding")
+            else:
+                flags = (*flags, "under-threshold")
+                rate = ZERO
         else:
             rate = ZERO
-        due = (cum * rate).quantize(CENT, HALF_UP)
-        tax = due - withheld  # never negative: cumulative income only grows
+        due = (subject * rate).quantize(CENT, HALF_UP)
+        tax = due - withheld  # never negative: the amount withheld on only grows
         results.append(
             _new(
                 Withholding,
@@ -322,7 +379,7 @@ def _us(
                     p.exempt,
                     p.deductions,
                     tax,
-                    cum,
+                    subject,
                     rate,
                     ZERO,
                     ZERO,
@@ -331,7 +388,7 @@ def _us(
                     cum,
                     ZERO,
                     ZERO,
-                    cum,
+                    subject,
                     due,
                     withheld,
                     (("form-1099", threshold),),
@@ -466,7 +523,7 @@ REGIMES: dict[str, Regime] = {
             1,
             False,
             False,
-            ("has_taxpayer_id",),
+            ("has_taxpayer_id", "prior_year_reported"),
             _us,
         ),
     )

@@ -115,15 +115,22 @@ CASES = [
         "jp:border",
         AT_BORDER,
         "0",
-        "1000",  # 0.6 x 16667 = 10000.2; x 0.10 = 1000.02
+        # Was 1000 (10000.2 x 10% half-up): wrong, Japan truncates (Customs Answers 1111,
+        # 6103; 国税通則法 arts. 118, 119; issue #11). Base 10000.2 -> 10,000; national
+        # 10,000 x 7.8% = 780 -> 700; local 700 x 22/78 = 197.4 -> 100; 700 + 100
+        "800",
         id="jp-over-10000-taxable",
     ),
     pytest.param(
         to("JP", [goods("30000", duty_rate=D("0.05"))], shipping=D("2000")),
         "jp:border",
         AT_BORDER,
-        "960",  # 0.6 x 32000 = 19200 x 0.05
-        "2016",  # (19200 + 960) x 0.10
+        # Was 960 / 2016 (half-up to the yen): wrong, truncation (Customs Answers 1111,
+        # 6103; issue #11). 0.6 x 32,000 = 19,200 -> 19,000 x 5% = 950 -> 900;
+        # (19,200 + 900) = 20,100 -> 20,000 x 7.8% = 1,560 -> 1,500; 1,500 x 22/78
+        # = 423.08 -> 400; tax 1,500 + 400
+        "900",
+        "1900",
         id="jp-duty-and-consumption-tax",
     ),
     pytest.param(
@@ -131,15 +138,20 @@ CASES = [
         "jp:border",
         AT_BORDER,
         "0",
-        "1001",  # 10005 x 0.10 = 1000.5, half-up to the yen (half-even would give 1000)
-        id="jp-half-up-to-the-yen",
+        # Was 1001 (half-up to the yen): wrong, truncation (issue #11). 10,005 -> 10,000
+        # x 7.8% = 780 -> 700; 700 x 22/78 = 197.4 -> 100
+        "800",
+        id="jp-truncated-not-half-up",
     ),
     pytest.param(
         to("JP", [goods("5000", hs="640399", duty_rate=D("0.30"))]),
         "jp:border",
         AT_BORDER,
-        "900",  # footwear never exempt: 0.6 x 5000 = 3000 x 0.30
-        "390",  # (3000 + 900) x 0.10
+        # footwear never exempt. Was 900 / 390 (half-up): truncation (issue #11):
+        # 0.6 x 5,000 = 3,000 x 30% = 900; 3,900 -> 3,000 x 7.8% = 234 -> 200;
+        # 200 x 22/78 = 56.4 -> 0
+        "900",
+        "200",
         id="jp-footwear-excluded-from-exemption",
     ),
     pytest.param(

@@ -92,12 +92,14 @@ ALLOWED = [
         "2075.29",
         id="single-item-over-with-ct",
     ),
+    # The single-item route ends BELOW 26,000 (49号 item 二 "低于26000元"): 25,999.99 is the
+    # last value allowed. Duty 0; VAT 25,999.99 x 0.13 = 3379.9987 -> 3380.00
     pytest.param(
-        cn([goods("26000.00", duty_rate=D("0"))]),
+        cn([goods("25999.99", duty_rate=D("0"))]),
         "cn:cbec_full_rates",
         "0.00",
-        "3380.00",  # 26000 x 0.13
-        id="single-item-at-annual-limit",
+        "3380.00",
+        id="single-item-one-fen-below-26000",
     ),
     pytest.param(
         cn([goods("3000.00")], ships_from="CN"),
@@ -137,11 +139,27 @@ REFUSED = [
         "annual limit of CNY 26,000.00",
         id="annual-0.01-over-26000",
     ),
+    # Was allowed (cn:cbec_full_rates, tax 3,380.00): wrong. 财关税〔2018〕49号 item 二
+    # allows a single item only "超过5000元...但低于26000元": exactly 26,000.00 is not below
+    # 26,000, so it is general trade (issue #11).
+    pytest.param(
+        cn([goods("26000.00", duty_rate=D("0"))]),
+        "cn:general_trade",
+        "not below the CNY 26,000.00 limit",
+        id="single-item-exactly-26000-general-trade",
+    ),
     pytest.param(
         cn([goods("26000.01", duty_rate=D("0"))]),
         "cn:general_trade",
-        "annual limit",
-        id="single-item-over-annual-limit",
+        "not below the CNY 26,000.00 limit",
+        id="single-item-one-fen-over-26000",
+    ),
+    # freight brings the taxable value P to exactly 26,000.00: 25,990 + 10
+    pytest.param(
+        cn([goods("25990.00", duty_rate=D("0"))], shipping=D("10.00")),
+        "cn:general_trade",
+        "not below",
+        id="single-item-26000-with-freight",
     ),
     pytest.param(
         cn([goods("5000.01")]), "cn:cbec_full_rates", "duty_rate", id="single-item-needs-duty-rate"
@@ -208,3 +226,82 @@ def test_dated_rules(consignment, allowed, tax):
         assert q.tax == D(tax)
     else:
         assert q.reason
+
+
+# --- 49号 item 二: the single-item route is "over 5,000 but below 26,000" (issue #11) ---
+# 财关税〔2018〕49号 item 二: "完税价格超过5000元单次交易限值但低于26000元年度交易限值，且订单下
+# 仅一件商品时，可以自跨境电商零售渠道进口，按照货物税率全额征收关税和进口环节增值税、消费税，
+# 交易额计入年度交易总额". P = goods + freight + insurance; duty rate 0 and VAT 13% below.
+SINGLE_ITEM = [
+    # (consignment, rule or None if refused, reason code, tax)
+    # P = 5,000.00, two items: within the order limit, 70% route: 5,000 x 0.091 = 455.00
+    pytest.param(cn([goods("2500.00", 2)]), "cn:cbec", "", "455.00", id="5000.00-cbec"),
+    # P = 5,000.01, one item: full rates, 5,000.01 x 0.13 = 650.0013 -> 650.00
+    pytest.param(
+        cn([goods("5000.01", duty_rate=D("0"))]),
+        "cn:cbec_full_rates",
+        "",
+        "650.00",
+        id="5000.01-single-full-rates",
+    ),
+    # P = 25,999.99: below 26,000: 25,999.99 x 0.13 = 3,379.9987 -> 3,380.00
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))]),
+        "cn:cbec_full_rates",
+        "",
+        "3380.00",
+        id="25999.99-single-full-rates",
+    ),
+    # P = 26,000.00: not below 26,000: general trade
+    pytest.param(
+        cn([goods("26000.00", duty_rate=D("0"))]),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="26000.00-general-trade",
+    ),
+    # P = 26,000.01: general trade (same reason: the single-item test comes first)
+    pytest.param(
+        cn([goods("26000.01", duty_rate=D("0"))]),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="26000.01-general-trade",
+    ),
+    # P = 25,999.99 + 0.01 insurance = 26,000.00: general trade
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], insurance=D("0.01")),
+        None,
+        "cn_single_item_not_below_annual_limit",
+        "0.00",
+        id="insurance-brings-26000.00",
+    ),
+    # Annual total: 0.01 used + 25,999.99 = 26,000.00, not over 26,000: allowed
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], buyer_annual_used=D("0.01")),
+        "cn:cbec_full_rates",
+        "",
+        "3380.00",
+        id="annual-exactly-26000-with-single-item",
+    ),
+    # 0.02 used + 25,999.99 = 26,000.01 > 26,000: over the annual limit
+    pytest.param(
+        cn([goods("25999.99", duty_rate=D("0"))], buyer_annual_used=D("0.02")),
+        None,
+        "cn_annual_limit_exceeded",
+        "0.00",
+        id="annual-26000.01-with-single-item",
+    ),
+]
+
+
+@pytest.mark.parametrize(("consignment", "rule", "code", "tax"), SINGLE_ITEM)
+def test_single_item_route_ends_below_26000(consignment, rule, code, tax):
+    q = quote(consignment)
+    assert q.allowed is (rule is not None)
+    assert q.reason_code == code
+    assert q.tax == D(tax)
+    if rule:
+        assert q.rule == rule
+    else:
+        assert q.rule == "cn:general_trade"

@@ -55,11 +55,31 @@ def test_one_period_for_several_amounts_aggregates(capsys):
 
 def test_json_output(capsys):
     code, out, _ = run(
-        capsys, "--regime", "us", "--no-taxpayer-id", "--period", "2026-02", "1000", "--json"
+        capsys, "--regime", "us", "--no-taxpayer-id", "--period", "2026-02", "2000", "--json"
     )
     assert code == 0
     (row,) = json.loads(out)
-    assert row["tax"] == "240.00" and row["flags"] == ["backup-withholding"]
+    # Was 1,000 -> 240.00: wrong, 26 U.S.C. 3406(b)(6) withholds only on payments that
+    # reach the 2026 threshold of USD 2,000 (issue #11). 2,000 x 24% = 480.00.
+    assert row["tax"] == "480.00" and row["flags"] == ["reportable", "backup-withholding"]
+
+
+def test_prior_year_reported_flag(capsys):
+    # 3406(b)(6)(B): a return was due for the payee last year, so 1,000 x 24% = 240.00.
+    code, out, _ = run(
+        capsys,
+        "--regime",
+        "us",
+        "--no-taxpayer-id",
+        "--prior-year-reported",
+        "--period",
+        "2026-02",
+        "1000",
+        "--json",
+    )
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["tax"] == "240.00"
 
 
 @pytest.mark.parametrize(

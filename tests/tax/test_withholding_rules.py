@@ -394,9 +394,17 @@ def test_us_threshold_counts_the_calendar_year():
     ("has_tin", "grosses", "expected"),
     [
         pytest.param(True, ("1000",), ("0",), id="tin-on-file"),
-        pytest.param(False, ("1000",), ("240",), id="no-tin-24-percent"),
-        # 333.33 x 24% = 79.9992 -> 80.00; 666.66 x 24% = 159.9984 -> 160.00 - 80.00
-        pytest.param(False, ("333.33", "333.33"), ("80", "80"), id="cumulative-rounding"),
+        # Changed (issue #11, 26 U.S.C. 3406(b)(6) and 6041(a) as amended by P.L. 119-21):
+        # these cases withheld from the first dollar; 1,000 and 333.33 + 333.33 are below
+        # the 2026 threshold of USD 2,000, so nothing is withheld. The 24% and the rounding
+        # are now tested on payments at the threshold (tests/tax/test_withholding_us.py).
+        pytest.param(False, ("1000",), ("0",), id="no-tin-below-2000-threshold"),
+        pytest.param(False, ("333.33", "333.33"), ("0", "0"), id="no-tin-below-threshold-twice"),
+        # 2,000 x 24% = 480.00
+        pytest.param(False, ("2000",), ("480",), id="no-tin-24-percent-at-threshold"),
+        # the first 1,333.33 is below 2,000: 0; the second brings the year to 2,666.66 and
+        # is withheld on in full: 1,333.33 x 24% = 319.9992 -> 320.00
+        pytest.param(False, ("1333.33", "1333.33"), ("0", "320"), id="crossing-in-full"),
     ],
 )
 def test_us_backup_withholding(has_tin, grosses, expected):

@@ -9,11 +9,14 @@ Rounding levels, following how each tax is assessed:
   the lines by cumulative rounding so the lines add up to the consignment figure;
 - shipping and insurance are shared over the lines pro rata by value (``allocate``).
 The flat EU duty is a whole amount, charged on the first line of each sub-heading.
+
+Japan truncates instead (``_japan``; Customs Answers 1111 and 6103, 国税通則法 arts. 118
+and 119, 関税法基本通達 13の4-2): see there.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from ..amounts import ONE, money_text, round_money, split_rounded
 from ..model import AT_BORDER, AT_CHECKOUT, LineQuote, Part, Settings
@@ -30,7 +33,7 @@ from ..tables import (
     Period,
     in_force,
 )
-from . import Refused, Result, Work, line_name
+from . import Refused, Result, Work, amount_param, line_name, line_params
 
 
 def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
@@ -44,6 +47,8 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
                     f"{dest.prefix}:excise",
                     f"{dest.name}: {line_name(i, work)} is an excise good here; excise duty "
                     "is not quoted by this engine",
+                    "excise_not_quoted",
+                    {"destination": c.destination, **line_params(i, work)},
                 )
 
     tested = None
@@ -67,11 +72,20 @@ def quote_banded(work: Work, period: Period, settings: Settings) -> Result:
                         f"{dest.name}: the thresholds for a value of "
                         f"{money_text(value, work.quantum)} depend on where "
                         "the parcel ships from; ships_from is needed",
+                        "ships_from_needed",
+                        {
+                            "destination": c.destination,
+                            "value": amount_param(value, work.quantum),
+                            "currency": c.currency,
+                        },
                     )
         chosen.append(hook(band, settings) if hook else band)
 
-    duties, parts = _duties(work, period, settings, chosen)
-    _taxes(work, period, chosen, duties, parts)
+    if dest.code == "JP":
+        duties, parts = _japan(work, period, chosen)
+    else:
+        duties, parts = _duties(work, period, settings, chosen)
+        _taxes(work, period, chosen, duties, parts)
 
     out = []
     values, extras, names = work.values, work.extras, _RULE_NAMES[dest.prefix]
@@ -150,6 +164,8 @@ def _duties(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: {line_name(i, work)} needs its duty rate (duty_rate) "
                     "from the tariff",
+                    "duty_rate_needed",
+                    {"destination": work.consignment.destination, **line_params(i, work)},
                 )
             base = work.values[i] + work.extras[i] if dest.duty_cif else work.values[i]
             if period.valuation != ONE:
@@ -164,6 +180,13 @@ def _duties(
                     f"{dest.prefix}:{band.regime}",
                     f"{dest.name}: the flat duty is counted on {depth}-digit codes and "
                     f"{line_name(i, work)} has {len(hs_code)} digits",
+                    "hs_code_too_short",
+                    {
+                        "destination": work.consignment.destination,
+                        **line_params(i, work),
+                        "digits": len(hs_code),
+                        "depth": depth,
+                    },
                 )
             key = hs_code[:depth]
             if key not in seen:
@@ -182,7 +205,12 @@ def _taxes(
     if all(band.regime == EXEMPT for band in chosen):
         return
     if dest.tax_missing:
-        raise Refused(f"{dest.prefix}:{_first_taxed(chosen)}", dest.tax_missing)
+        raise Refused(
+            f"{dest.prefix}:{_first_taxed(chosen)}",
+            dest.tax_missing,
+            "province_needed",
+            {"destination": c.destination},
+        )
     if dest.tax_key is None:
         return
     rates = in_force(TAX_RATES[dest.tax_key], c.on)
@@ -190,6 +218,8 @@ def _taxes(
         raise Refused(
             f"{dest.prefix}:{_first_taxed(chosen)}",
             f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
+            "no_tax_rates",
+            {"destination": c.destination, "on": c.on.isoformat()},
         )
     at_sale: dict[tuple[str, Decimal], list[tuple[int, Decimal]]] = {}
     values, extras = work.values, work.extras
@@ -248,3 +278,154 @@ def _describe(dest: Destination, period: Period, kind: str) -> str:
     if kind == "duty":
         return f"duty = {share}({value}) x duty rate; rounded half-up per line"
     return f"import tax = ({share}({value}) + duty) x rate; rounded half-up per line"
+
+
+# --- Japan: truncation, national and local consumption tax ------------------------------
+
+THOUSAND = 1000
+HUNDRED = 100
+YEN = Decimal(1)
+# Consumption tax: 7.8% national (消費税法 art. 29) and local consumption tax of 22/78 of
+# the national tax (地方税法 art. 72-83): 10% in all. The table's rate is the combined 10%
+# (or a line's reduced 8%, national 6.24%): the national share of it is 78/100.
+JP_NATIONAL_SHARE = Decimal("0.78")
+JP_LOCAL_OF_NATIONAL = Decimal(22) / Decimal(78)
+JP_DUTY_METHOD = (
+    "duty = (0.6 x (goods + share of shipping and insurance), fractions under JPY 1,000 "
+    "dropped) x duty rate, under JPY 1 dropped per line; the consignment's duty drops "
+    "fractions under JPY 100 (shared over lines by cumulative truncation)"
+)
+JP_NATIONAL_METHOD = (
+    "national consumption tax = ((0.6 x value + duty levied), fractions under JPY 1,000 dropped) "
+    "x 7.8% (6.24% reduced), under JPY 1 dropped per line; the consignment's tax drops "
+    "fractions under JPY 100"
+)
+JP_LOCAL_METHOD = (
+    "local consumption tax = national consumption tax x 22/78; fractions under JPY 100 "
+    "dropped on the consignment's figure"
+)
+
+
+def _truncate(amount: Decimal, step: int) -> Decimal:
+    """``amount`` in whole yen with fractions under ``step`` dropped (amounts are >= 0).
+
+    ``int()`` truncates toward zero, which for amounts >= 0 is ROUND_DOWN; integer
+    arithmetic is exact and about twice as fast as Decimal's remainder.
+    """
+    if step == 1:
+        return amount.quantize(YEN, rounding=ROUND_DOWN)
+    return Decimal(int(amount) // step * step)
+
+
+def _split_truncated(amounts: list[Decimal], step: int, factor: Decimal = ONE) -> list:
+    """Per-line shares of truncate(sum(amounts) x factor, step), by cumulative truncation.
+
+    share i = truncate(S_i x factor) - truncate(S_(i-1) x factor), S_i the running sum:
+    the shares add up to the consignment figure exactly and none is negative.
+    """
+    shares = []
+    running = ZERO_YEN
+    before = ZERO_YEN
+    scale = factor is not ONE
+    for amount in amounts:
+        running += amount
+        upto = _truncate(running * factor if scale else running, step)
+        shares.append(upto - before)
+        before = upto
+    return shares
+
+
+ZERO_YEN = Decimal(0)
+
+
+def _japan(
+    work: Work, period: Period, chosen: list[Band]
+) -> tuple[list[Decimal], list[list[Part]]]:
+    """Duty and consumption tax at the Japanese border, truncated as customs assess them.
+
+    Per line (each line a declaration item, 欄): the taxable value 0.6 x (goods + share of
+    freight and insurance) drops fractions under JPY 1,000 (国税通則法 art. 118(1), 関税法
+    art. 13 as applied in Customs Answer 1111); duty = that x rate, under JPY 1 dropped
+    (関税法基本通達 13の4-2). The consignment's duty then drops fractions under JPY 100
+    (art. 119(1); Customs Answer 1111). National consumption tax: per line, (taxable
+    value + the line's share of that duty) drops fractions under JPY 1,000, x 7.8%, under
+    JPY 1 dropped; the consignment's figure drops fractions under JPY 100. Local
+    consumption tax: 22/78 of the national tax, fractions under JPY 100 dropped (Customs
+    Answer 6103). National and local are two charges. Consignment figures are shown per
+    line by cumulative truncation.
+    """
+    c = work.consignment
+    dest = work.dest
+    n = len(chosen)
+    duties = [work.zero] * n
+    parts: list[list[Part]] = [[] for _ in range(n)]
+    taxed = [i for i, band in enumerate(chosen) if band.regime != EXEMPT]
+    if not taxed:
+        return duties, parts
+    rates = in_force(TAX_RATES[dest.tax_key], c.on)
+    if rates is None:
+        raise Refused(
+            f"{dest.prefix}:{_first_taxed(chosen)}",
+            f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
+            "no_tax_rates",
+            {"destination": c.destination, "on": c.on.isoformat()},
+        )
+    ((_, standard),) = rates.components
+    values, duty_bases, duty_yen = [], [], []
+    for i in taxed:
+        line = c.lines[i]
+        value = (work.values[i] + work.extras[i]) * period.valuation
+        base = _truncate(value, THOUSAND)
+        line_duty = ZERO_YEN
+        if chosen[i].duty == RATE_DUTY:
+            if line.duty_rate is None:
+                raise Refused(
+                    f"{dest.prefix}:{chosen[i].regime}",
+                    f"{dest.name}: {line_name(i, work)} needs its duty rate (duty_rate) "
+                    "from the tariff",
+                    "duty_rate_needed",
+                    {"destination": c.destination, **line_params(i, work)},
+                )
+            line_duty = _truncate(base * line.duty_rate, 1)
+        values.append(value)
+        duty_bases.append(base)
+        duty_yen.append(line_duty)
+    duty_shares = _split_truncated(duty_yen, HUNDRED)
+    # The consumption-tax base adds the duty levied (消費税法 art. 28(4)): each line's share
+    # of the consignment's truncated duty.
+    ct_bases, national_yen, national_rates = [], [], []
+    for k, i in enumerate(taxed):
+        own = c.lines[i].vat_rate
+        national_rate = (own if own is not None else standard) * JP_NATIONAL_SHARE
+        ct_base = _truncate(values[k] + duty_shares[k], THOUSAND)
+        ct_bases.append(ct_base)
+        national_rates.append(national_rate)
+        national_yen.append(_truncate(ct_base * national_rate, 1))
+    national_shares = _split_truncated(national_yen, HUNDRED)
+    local_shares = _split_truncated(national_shares, HUNDRED, JP_LOCAL_OF_NATIONAL)
+    for k, i in enumerate(taxed):
+        line = c.lines[i]
+        if chosen[i].duty == RATE_DUTY:
+            duties[i] = duty_shares[k]
+            parts[i].append(
+                Part("duty", duty_bases[k], line.duty_rate, duty_shares[k], JP_DUTY_METHOD)
+            )
+        parts[i].append(
+            Part(
+                "consumption_tax",
+                ct_bases[k],
+                national_rates[k],
+                national_shares[k],
+                JP_NATIONAL_METHOD,
+            )
+        )
+        parts[i].append(
+            Part(
+                "local_consumption_tax",
+                national_shares[k],
+                JP_LOCAL_OF_NATIONAL,
+                local_shares[k],
+                JP_LOCAL_METHOD,
+            )
+        )
+    return duties, parts
