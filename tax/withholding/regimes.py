@@ -142,9 +142,14 @@ def _cumulative(
     cum_income = cum_exempt = cum_ded = ZERO
     withheld = NIL
     run = 0
+    # Sentinels, set before the first payment: month indexes are year*12 + month - 1
+    # (>= 12), so any small value, or None, behaves the same; month_net is reset on the
+    # first payment. Their mutants are equivalent.
+    # pragma: no mutate start
     last = -2  # the last month counted as a month with income
     month = -1  # the month of the payments summed in month_net
     month_net = ZERO
+    # pragma: no mutate end
     # pragma reason: months comes from checked_months(payments), one per payment, so
     # zip's strict flag never matters here.
     for i, (p, m) in enumerate(zip(payments, months, strict=True)):  # pragma: no mutate
@@ -179,7 +184,8 @@ def _cumulative(
             else:
                 n = m - first + 1  # months employed here this year
             basic = rule.monthly_deduction * n
-        expense = cum_income * rule.expense_rate if rule.expense_rate else ZERO
+        # With a zero expense rate (wages) income x 0 is 0 too: the test is a shortcut.
+        expense = cum_income * rule.expense_rate if rule.expense_rate else ZERO  # pragma: no mutate
         taxable = cum_income - expense - cum_exempt - basic - cum_ded
         # A taxable 0 is 0 either way: `<` and `<=` agree.
         if taxable < 0:  # pragma: no mutate
@@ -375,7 +381,9 @@ def _us(
                 rate = ZERO
         else:
             rate = ZERO
-        due = (subject * rate).quantize(CENT, HALF_UP)
+        # 24% of an amount in cents never ends in exactly half a cent (24c = 50 mod 100 has
+        # no solution), so HALF_UP and the context's default HALF_EVEN agree here.
+        due = (subject * rate).quantize(CENT, HALF_UP)  # pragma: no mutate
         tax = due - withheld  # never negative: the amount withheld on only grows
         results.append(
             _new(

@@ -12,7 +12,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tax.errors import InvalidAmount, InvalidElection, InvalidPeriod
+from tax.errors import InvalidAmount, InvalidElection, InvalidPeriod, TaxInputError
 from tax.withholding import Payment, withhold
 
 
@@ -219,3 +219,252 @@ def test_the_largest_accepted_amount_is_just_under_10_to_the_15():
     # 999,999,999,999,999.99 is accepted (its exponent is 14); 10**15 is refused above.
     (row,) = withhold("hk", [Payment("2026-04", D("999999999999999.99"))])
     assert row.cumulative_income == D("999999999999999.99")
+
+
+# --- rules looked up with cold caches ------------------------------------------------------
+# The engine caches parsed periods and the rule in force per month for speed. These tests
+# empty those caches first, so the lookups themselves (period parsing, which row covers a
+# month) are exercised, not answers cached by an earlier test.
+
+
+@pytest.fixture
+def cold_caches():
+    from tax.withholding import payment, regimes
+
+    payment._PERIODS.clear()
+    regimes._rule_cache.clear()
+    yield
+    payment._PERIODS.clear()
+    regimes._rule_cache.clear()
+
+
+def test_far_future_periods_are_parsed_and_counted(cold_caches):
+    # Resident wages, no election: the basic deduction is 5,000 per month employed here
+    # this year. 3001-01 and 3001-03: months 1 and 3 -> 5,000 then 15,000.
+    # 20,000 - 5,000 = 15,000 -> 3% = 450.00; 40,000 - 15,000 = 25,000 -> 750.00 - 450.00.
+    rows = withhold(
+        "cn-resident-wages", [Payment("3001-01", D("20000")), Payment("3001-03", D("20000"))]
+    )
+    assert [(r.period, r.months, r.basic_deduction, r.tax) for r in rows] == [
+        ("3001-01", 1, D("5000"), D("450.00")),
+        ("3001-03", 3, D("15000"), D("300.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("regime", "period", "tax"),
+    [
+        # First month of each rule: 2,000 - 800 = 1,200 x 20% = 240.00.
+        ("cn-resident-labour", "2019-01", "240.00"),
+        # 2,000 x 80% = 1,600 x 3% = 48.00.
+        ("cn-nonresident-labour", "2019-01", "48.00"),
+        # Platform labour from 2025-10: 2,000 - 20% = 1,600 - 5,000 < 0 -> 0.00.
+        ("cn-platform-labour", "2025-10", "0.00"),
+    ],
+)
+def test_a_rule_applies_from_its_first_day(cold_caches, regime, period, tax):
+    (row,) = withhold(regime, [Payment(period, D("2000"))])
+    assert row.tax == D(tax)
+
+
+def test_a_rule_that_ended_is_not_applied_after_its_last_day(cold_caches):
+    # The US 1099 threshold rows end 2025-12-31 and 2026-12-31; 2027 has none yet.
+    (row,) = withhold("us", [Payment("2026-12", D("10"))])
+    assert row.thresholds == (("form-1099", D("2000")),)
+    with pytest.raises(InvalidPeriod) as err:
+        withhold("us", [Payment("2027-01", D("10"))])
+    assert err.value.message == (
+        "no US 1099 rule in force then; in force: "
+        "2018-01-01 to 2025-12-31 (26 U.S.C. 6041(a)); "
+        "2026-01-01 to 2026-12-31 (P.L. 119-21 s.70433; 6041(a),(h))"
+    )
+
+
+def test_dated_rows_include_both_ends():
+    from datetime import date
+
+    from tax.withholding.tables import Dated
+
+    row = Dated(date(2026, 1, 1), date(2026, 12, 31), "x", "test")
+    assert [row.covers(date(2025, 12, 31)), row.covers(date(2026, 1, 1))] == [False, True]
+    assert [row.covers(date(2026, 12, 31)), row.covers(date(2027, 1, 1))] == [True, False]
+    assert Dated(date(2026, 1, 1), None, "x", "test").covers(date(9999, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("regime", "period", "message"),
+    [
+        (
+            "cn-resident-labour",
+            "2018-12",
+            "no cn-resident-labour rule in force then; "
+            "in force: 2019-01-01 to open (STA 2018 No. 61; Regs Art. 14(1))",
+        ),
+        (
+            "cn-platform-labour",
+            "2025-09",
+            "no cn-platform-labour rule in force then; in force: 2025-10-01 to open "
+            "(STA 2025 No. 16)",
+        ),
+        (
+            "us",
+            "2017-12",
+            "no US backup withholding rule in force then; "
+            "in force: 2018-01-01 to open (26 U.S.C. 3406)",
+        ),
+    ],
+)
+def test_a_period_without_a_rule_names_the_rule_and_what_is_in_force(
+    cold_caches, regime, period, message
+):
+    with pytest.raises(InvalidPeriod) as err:
+        withhold(regime, [Payment(period, D("800"))])
+    assert (err.value.field, err.value.value, err.value.message) == (
+        "payments[0].period",
+        period,
+        message,
+    )
+
+
+# --- cumulative methods -------------------------------------------------------------------
+
+
+def test_wages_owing_exactly_nothing_are_not_a_carry_forward():
+    # 5,000 - 5,000 = 0 -> 0.00 due, 0.00 withheld: nothing carried.
+    (row,) = withhold("cn-resident-wages", [Payment("2026-01", D("5000"))])
+    assert (row.tax, row.scope, row.months, row.flags) == (D("0.00"), "tax-year", 1, ())
+
+
+def test_full_year_deduction_counts_twelve_months_and_says_so():
+    # 60,000 deducted from January: 70,000 - 60,000 = 10,000 -> 3% = 300.00.
+    (row,) = withhold(
+        "cn-resident-wages", [Payment("2026-01", D("70000"))], full_year_deduction=True
+    )
+    assert (row.tax, row.basic_deduction, row.months) == (D("300.00"), D("60000"), 12)
+    assert row.flags == ("full-year-deduction",)
+
+
+def test_first_job_of_year_counts_from_january_and_says_so():
+    # First job from May: 5 months x 5,000 = 25,000; 30,000 - 25,000 = 5,000 -> 150.00.
+    (row,) = withhold("cn-resident-wages", [Payment("2026-05", D("30000"))], first_job_of_year=True)
+    assert (row.tax, row.basic_deduction, row.months) == (D("150.00"), D("25000"), 5)
+    assert row.flags == ("first-job-of-year",)
+
+
+def test_refused_elections_carry_the_election_and_true():
+    with pytest.raises(InvalidElection) as err:
+        withhold("cn-resident-wages", [Payment("2026-02", D("1"))], full_year_deduction=True)
+    assert (err.value.field, err.value.value) == ("full_year_deduction", True)
+    with pytest.raises(InvalidElection) as err:
+        withhold("cn-resident-wages", [Payment("2020-01", D("1"))], first_job_of_year=True)
+    assert (err.value.field, err.value.value) == ("first_job_of_year", True)
+    assert err.value.message == (
+        "no first_job_of_year rule in force then; "
+        "in force: 2020-07-01 to open (STA 2020 No. 13 s.1)"
+    )
+
+
+def test_platform_month_with_a_zero_second_payment_still_has_income():
+    # 6,000 then 0 in one month: the month's net income is 6,000, so the month counts once
+    # (the zero payment does not make it a month without income).
+    # 6,000 - 20% = 4,800 - 5,000 < 0 -> 0.00 for both.
+    rows = withhold(
+        "cn-platform-labour", [Payment("2026-01", D("6000")), Payment("2026-01", D("0"))]
+    )
+    assert [(r.months, r.flags) for r in rows] == [(1, ()), (1, ())]
+
+
+# --- United States: backup withholding cumulates what was withheld -----------------------
+
+
+def test_us_backup_withholding_subtracts_everything_withheld_before():
+    # No TIN, reported last year: every payment withheld on at 24%. Subject 100, 200, 300:
+    # due 24.00, 48.00, 72.00; tax 24.00 each (72.00 - 48.00 withheld before the third).
+    rows = withhold(
+        "us",
+        [Payment("2026-01", D("100")), Payment("2026-02", D("100")), Payment("2026-03", D("100"))],
+        prior_year_reported=True,
+        has_taxpayer_id=False,
+    )
+    assert [(r.tax, r.already_withheld, r.cumulative_tax) for r in rows] == [
+        (D("24.00"), D("0.00"), D("24.00")),
+        (D("24.00"), D("24.00"), D("48.00")),
+        (D("24.00"), D("48.00"), D("72.00")),
+    ]
+    assert {(r.scope, r.months) for r in rows} == {("tax-year", 0)}
+
+
+# --- bad input: each refusal names the field, the value and the reason --------------------
+
+
+@pytest.mark.parametrize(
+    ("payments", "error", "field", "value", "message"),
+    [
+        ("2026-01", "TaxInputError", "payments", "2026-01", "expected a list of Payment"),
+        (["2026-01"], "TaxInputError", "payments[0]", "2026-01", "expected a Payment"),
+        (
+            [Payment(["2026-01"], D("1"))],
+            "InvalidPeriod",
+            "payments[0].period",
+            ["2026-01"],
+            "expected a string 'YYYY-MM'",
+        ),
+        (
+            [Payment("2026-13", D("1"))],
+            "InvalidPeriod",
+            "payments[0].period",
+            "2026-13",
+            "expected 'YYYY-MM' with a month 01 to 12",
+        ),
+        (
+            [Payment("2026-03", D("1")), Payment("2026-02", D("1"))],
+            "InvalidPeriod",
+            "payments[1].period",
+            "2026-02",
+            "out of order: periods must not go back",
+        ),
+        (
+            [Payment("2026-12", D("1")), Payment("2027-01", D("1"))],
+            "InvalidPeriod",
+            "payments[1].period",
+            "2027-01",
+            "spans two tax years (first payment 2026-12)",
+        ),
+        (
+            [Payment("2026-01", D("1"), exempt=D("2"))],
+            "InvalidAmount",
+            "payments[0].exempt",
+            D("2"),
+            "more than gross",
+        ),
+        (
+            [Payment("2026-01", D("1"), deductions=D("1"))],
+            "InvalidAmount",
+            "payments[0].deductions",
+            D("1"),
+            "deductions are not allowed at prepayment for this regime",
+        ),
+        (
+            [Payment("2026-01", D("1"), project=7)],
+            "TaxInputError",
+            "payments[0].project",
+            7,
+            "expected a string",
+        ),
+    ],
+)
+def test_bad_payments_are_refused_with_a_reason(payments, error, field, value, message):
+    with pytest.raises(TaxInputError) as err:
+        withhold("cn-resident-labour", payments)
+    assert type(err.value).__name__ == error
+    assert (err.value.field, err.value.value, err.value.message) == (field, value, message)
+
+
+def test_exempt_income_is_refused_where_it_does_not_apply():
+    with pytest.raises(InvalidAmount) as err:
+        withhold("hk", [Payment("2026-04", D("10"), exempt=D("1"))])
+    assert (err.value.field, err.value.value, err.value.message) == (
+        "payments[0].exempt",
+        D("1"),
+        "exempt income does not apply here",
+    )
