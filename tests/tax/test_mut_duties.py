@@ -430,3 +430,102 @@ def test_cn_refusal_reasons_read_in_full():
         "China CBEC: an order over CNY 5,000.00 may only be a single item; "
         "this one is CNY 6,000.00 for 2 items. Split the order"
     )
+
+
+def test_cn_cbec_within_limits_at_the_composite_rate_per_line():
+    # Goods 1,000 + 1,000 (2 x 500), freight 100 shared 50 : 50. CBEC tax at 70% of the
+    # full rates: P x (c + v) / (1 - c) x 70%.
+    # Cream, CT 15%, VAT 13%: rate 0.28 x 0.7 / 0.85 = 0.230588...; 1,050 x it = 242.12.
+    # Tea, no CT, VAT 9%: rate 0.09 x 0.7 = 0.063; 1,050 x 0.063 = 66.15.
+    q = quote(
+        Consignment(
+            "CN",
+            "CNY",
+            (
+                Line(
+                    "Cream",
+                    "330499",
+                    "FR",
+                    1,
+                    D("1000"),
+                    vat_rate=D("0.13"),
+                    consumption_tax_rate=D("0.15"),
+                ),
+                Line("Tea", "090210", "JP", 2, D("500"), vat_rate=D("0.09")),
+            ),
+            shipping=D("100"),
+            on=ON,
+        )
+    )
+    assert (q.allowed, q.rule, q.duty, q.tax) == (True, "cn:cbec", D("0.00"), D("308.27"))
+    assert (q.threshold, q.threshold_value) == (D("5000"), D("2100.00"))
+    cream, tea = (line.parts for line in q.lines)
+    assert cream == (
+        Part(
+            "cn_cbec_tax",
+            D("1050.00"),
+            # 0.28 x 0.7 / 0.85 at the engine's 40 digits.
+            D("0.2305882352941176470588235294117647058824"),
+            D("242.12"),
+            cbec.CBEC_METHOD,
+        ),
+    )
+    assert tea == (Part("cn_cbec_tax", D("1050.00"), D("0.063"), D("66.15"), cbec.CBEC_METHOD),)
+
+
+@pytest.mark.parametrize(
+    ("price", "quantity", "used", "on", "rule", "reason", "code", "params"),
+    [
+        (
+            "1000",
+            1,
+            "25500",
+            ON,
+            "cn:general_trade",
+            "China CBEC: the buyer's annual limit of CNY 26,000.00 would be exceeded "
+            "(CNY 25,500.00 used + CNY 1,000.00 this order = CNY 26,500.00); beyond it goods "
+            "go through general trade",
+            "cn_annual_limit_exceeded",
+            {
+                "limit": "26000.00",
+                "used": "25500.00",
+                "value": "1000.00",
+                "after": "26500.00",
+                "currency": "CNY",
+            },
+        ),
+        (
+            "26000",
+            1,
+            "0",
+            ON,
+            "cn:general_trade",
+            "China CBEC: a single item of CNY 26,000.00 is not below the CNY 26,000.00 limit "
+            "for single items (49号 item 二) and is general trade, which checkout cannot clear",
+            "cn_single_item_not_below_annual_limit",
+            {"value": "26000.00", "limit": "26000.00", "currency": "CNY"},
+        ),
+        (
+            "6000",
+            1,
+            "0",
+            date(2018, 5, 1),
+            "cn:general_trade",
+            "China CBEC: this order's value of CNY 6,000.00 (goods, freight and insurance) is "
+            "over the CNY 2,000.00 limit and would be taxed in full as general trade, which "
+            "checkout cannot clear",
+            "cn_general_trade_over_order_limit",
+            {"value": "6000.00", "limit": "2000.00", "currency": "CNY"},
+        ),
+    ],
+)
+def test_cn_general_trade_refusals_in_full(price, quantity, used, on, rule, reason, code, params):
+    line = Line("Cream", "330499", "FR", quantity, D(price), vat_rate=D("0.13"), duty_rate=D("0.1"))
+    q = quote(Consignment("CN", "CNY", (line,), buyer_annual_used=D(used), on=on))
+    assert (q.allowed, q.rule, q.reason, q.reason_code, q.reason_params) == (
+        False,
+        rule,
+        reason,
+        code,
+        params,
+    )
