@@ -529,3 +529,103 @@ def test_cn_general_trade_refusals_in_full(price, quantity, used, on, rule, reas
         code,
         params,
     )
+
+
+# --- every refusal: rule, code and params (what a caller translates) ---------------------
+
+
+def one(destination, currency, hs="620111", price="100", ships_from="", settings=None, **line):
+    c = Consignment(
+        destination,
+        currency,
+        (Line("Coat", hs, "CN", 1, D(price), **line),),
+        on=ON,
+        ships_from=ships_from,
+    )
+    return quote(c) if settings is None else quote(c, settings)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rule", "code", "params", "reason"),
+    [
+        (
+            {"destination": "GB", "currency": "GBP", "ships_from": "GB"},
+            "gb:not_import",
+            "not_import",
+            {"destination": "GB", "ships_from": "GB"},
+            "Ships from GB, inside United Kingdom's customs territory: not an import; "
+            "domestic rules apply",
+        ),
+        (
+            {"destination": "GB", "currency": "GBP", "price": "300"},
+            "gb:border",
+            "duty_rate_needed",
+            {"destination": "GB", "line": 1, "description": "Coat", "hs_code": "620111"},
+            "United Kingdom: line 1 (Coat, HS 620111) needs its duty rate (duty_rate) from "
+            "the tariff",
+        ),
+        (
+            {"destination": "CA", "currency": "CAD"},
+            "ca:route",
+            "ships_from_needed",
+            {"destination": "CA", "value": "100.00", "currency": "CAD"},
+            "Canada: the thresholds for a value of 100.00 depend on where the parcel ships "
+            "from; ships_from is needed",
+        ),
+        (
+            {"destination": "GB", "currency": "GBP", "hs": "220830", "duty_rate": D("0")},
+            "gb:excise",
+            "excise_not_quoted",
+            {"destination": "GB", "line": 1, "description": "Coat", "hs_code": "220830"},
+            None,
+        ),
+    ],
+)
+def test_banded_refusals_carry_rule_code_and_params(kwargs, rule, code, params, reason):
+    q = one(**kwargs)
+    assert (q.allowed, q.rule, q.reason_code, q.reason_params) == (False, rule, code, params)
+    if reason is not None:
+        assert q.reason == reason
+    else:
+        assert q.reason.endswith("is not quoted by this engine")
+
+
+def test_eu_flat_duty_counted_on_longer_codes_refuses_a_short_one():
+    from tax.duties import Settings
+
+    q = one("DE", "EUR", settings=Settings(eu_flat_duty_depth=8))
+    assert (q.allowed, q.rule, q.reason_code) == (False, "eu:at_sale", "hs_code_too_short")
+    assert q.reason_params == {
+        "destination": "DE",
+        "line": 1,
+        "description": "Coat",
+        "hs_code": "620111",
+        "digits": 6,
+        "depth": 8,
+    }
+
+
+def test_an_allowed_quote_names_its_destination_threshold_and_rule_period():
+    # UK under GBP 135: the threshold tested is 135 against the consignment's 100.00.
+    q = one("GB", "GBP", duty_rate=D("0.12"))
+    assert (q.allowed, q.destination, q.currency) == (True, "GB", "GBP")
+    assert (q.threshold, q.threshold_value) == (D("135"), D("100.00"))
+    assert q.valid_from is not None and q.source
+    assert [c.code for c in q.charges] == ["import_vat"]
+
+
+@pytest.mark.parametrize(
+    ("consignment", "settings", "field", "message"),
+    [
+        ("GB", None, "consignment", "expected a Consignment"),
+        (None, "ioss", "settings", "expected a tax.duties.Settings"),
+    ],
+)
+def test_quote_refuses_what_is_not_a_consignment_or_settings(consignment, settings, field, message):
+    from tax.errors import TaxInputError
+
+    c = Consignment("GB", "GBP", (Line("Coat", "620111", "CN", 1, D("1")),), on=ON)
+    with pytest.raises(TaxInputError) as err:
+        quote(consignment or c, settings) if settings else quote(consignment)
+    assert (err.value.field, err.value.message) == (field, message)
+    assert err.value.value == (settings if settings else consignment)
