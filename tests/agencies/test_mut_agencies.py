@@ -244,3 +244,99 @@ def test_a_changed_document_records_who_and_why_verification_restarts():
         officer,
         "Identity document changed.",
     )
+
+
+# --- identity documents -------------------------------------------------------------------
+
+
+def test_a_bad_resident_id_has_its_code_and_message():
+    with pytest.raises(ValidationError) as exc:
+        id_number_normalize(document_type="居民身份证", number="110105194912310021")
+    assert exc.value.code == "invalid_ric"
+    assert exc.value.messages == ["Not a valid 18-digit resident ID number (checksum or date)."]
+
+
+def test_an_unknown_document_type_says_so():
+    with pytest.raises(ValidationError) as exc:
+        id_number_normalize(document_type="驾驶证", number="X1234567")
+    assert exc.value.messages == ["Unknown identity document type."]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("ab123", "AB123"),  # 5 characters: the shortest accepted
+        ("A" * 20, "A" * 20),  # 20: the longest
+        (" e12-345\t678 ", "E12-345678"),  # spaces and tabs dropped, hyphens kept
+    ],
+)
+def test_other_documents_accept_5_to_20_letters_digits_or_hyphens(number, expected):
+    assert id_number_normalize(document_type="外国护照", number=number) == expected
+
+
+@pytest.mark.parametrize("number", [None, "", "AB12", "A" * 21, "AB_123", "护照12345"])
+def test_other_documents_refuse_anything_else(number):
+    with pytest.raises(ValidationError) as exc:
+        id_number_normalize(document_type="外国护照", number=number)
+    assert exc.value.code == "invalid_document_number"
+    assert exc.value.messages == ["Use 5 to 20 letters, digits or hyphens for the document number."]
+
+
+def test_the_mask_keeps_only_the_last_four():
+    from agencies.validators import id_number_mask
+
+    assert id_number_mask(VALID_RIC) == "*" * 14 + "002X"
+    assert id_number_mask("1234") == "1234"
+    assert id_number_mask("") == ""
+
+
+# --- verification moves -------------------------------------------------------------------
+
+
+def test_an_unknown_state_is_refused_by_name():
+    with pytest.raises(ValidationError) as exc:
+        creator_verification_set(creator=CreatorFactory(), state="approved")
+    assert exc.value.messages == ["Unknown verification state."]
+
+
+def test_a_move_not_allowed_names_both_states():
+    creator = CreatorFactory()
+    creator_verification_set(creator=creator, state="rejected")
+    with pytest.raises(ValidationError) as exc:
+        creator_verification_set(creator=creator, state="verified")
+    assert exc.value.messages == ["A creator cannot move from rejected to verified."]
+    creator.refresh_from_db()
+    assert creator.verification_state == "rejected"
+    assert creator.verification_changes.count() == 1
+
+
+def test_verifying_without_a_document_says_why():
+    with pytest.raises(ValidationError) as exc:
+        creator_verification_set(creator=CreatorFactory(), state="verified")
+    assert exc.value.messages == ["A creator without an identity document cannot be verified."]
+
+
+def test_setting_the_same_state_records_nothing():
+    creator = CreatorFactory()
+    creator_verification_set(creator=creator, state="pending")
+    creator_verification_set(creator=creator, state="pending", reason="again")
+    assert list(creator.verification_changes.values_list("to_state", "reason")) == [("pending", "")]
+
+
+def test_a_decision_records_who_when_and_a_reason_cut_to_300_characters():
+    officer = UserFactory(username="officer3")
+    creator = CreatorFactory()
+    returned = creator_verification_set(
+        creator=creator, state="pending", actor=officer, reason="x" * 400
+    )
+    assert returned.verification_state == "pending"
+    creator.refresh_from_db()
+    assert (creator.verification_state, creator.verification_decided_by) == ("pending", officer)
+    change = creator.verification_changes.get()
+    assert (change.from_state, change.to_state, change.decided_by) == (
+        "unverified",
+        "pending",
+        officer,
+    )
+    assert change.decided_at == creator.verification_decided_at
+    assert change.reason == "x" * 300
