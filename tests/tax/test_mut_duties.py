@@ -615,17 +615,19 @@ def test_an_allowed_quote_names_its_destination_threshold_and_rule_period():
 
 
 @pytest.mark.parametrize(
-    ("consignment", "settings", "field", "message"),
+    ("consignment", "bad_settings", "field", "message"),
     [
         ("GB", None, "consignment", "expected a Consignment"),
         (None, "ioss", "settings", "expected a tax.duties.Settings"),
     ],
 )
-def test_quote_refuses_what_is_not_a_consignment_or_settings(consignment, settings, field, message):
+def test_quote_refuses_what_is_not_a_consignment_or_settings(
+    consignment, bad_settings, field, message
+):
     from tax.errors import TaxInputError
 
     c = Consignment("GB", "GBP", (Line("Coat", "620111", "CN", 1, D("1")),), on=ON)
     with pytest.raises(TaxInputError) as err:
-        quote(consignment or c, settings) if settings else quote(consignment)
+        quote(consignment or c, bad_settings) if bad_settings else quote(consignment)
     assert (err.value.field, err.value.message) == (field, message)
-    assert err.value.value == (settings if settings else consignment)
+    assert err.value.value == (bad_settings if bad_settings else consignment)
