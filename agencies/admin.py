@@ -1,9 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from .models import Agency, Contract, Creator, CreatorVerificationChange
+from .models import (
+    Agency,
+    Contract,
+    Creator,
+    CreatorVerificationChange,
+    LivePermission,
+    LivePermissionChange,
+)
 from .services import creator_identity_set, creator_verification_set
 from .validators import id_number_normalize
 
@@ -113,6 +122,14 @@ class CreatorAdmin(admin.ModelAdmin):
         _decide(Creator.Verification.REJECTED, _("Reject identity")),
     ]
 
+    # An error report (DEBUG or mail to ADMINS) shows these POST fields as stars.
+    @method_decorator(
+        sensitive_post_parameters("new_id_number", "payout_account_number", "payout_account_name")
+    )
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    @sensitive_variables("number")
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         number = form.cleaned_data.get("new_id_number")
@@ -134,6 +151,12 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ("legal_name", "code", "registration_number")
     filter_horizontal = ("staff",)
 
+    @method_decorator(
+        sensitive_post_parameters("bank_account_number", "bank_account_name", "registration_number")
+    )
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
@@ -142,3 +165,53 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ("creator__handle", "creator__display_name", "agency__legal_name")
     raw_id_fields = ("creator", "agency")
     date_hierarchy = "valid_from"
+
+
+class LivePermissionChangeInline(admin.TabularInline):
+    model = LivePermissionChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "changed_by", "from_state", "to_state", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _live(state, label):
+    def action(modeladmin, request, queryset):
+        from .live import live_permission_change
+
+        for permission in queryset.select_related("creator"):
+            try:
+                after = live_permission_change(
+                    creator=permission.creator, to_state=state, by=request.user
+                )
+            except ValidationError as exc:
+                modeladmin.message_user(
+                    request, f"{permission.creator}: {' '.join(exc.messages)}", messages.WARNING
+                )
+                continue
+            if after.state != state:
+                modeladmin.message_user(
+                    request, f"{permission.creator}: {after.reason}", messages.WARNING
+                )
+
+    action.short_description = label
+    action.__name__ = f"live_{state}"
+    return action
+
+
+@admin.register(LivePermission)
+class LivePermissionAdmin(admin.ModelAdmin):
+    list_display = ("creator", "state", "reason", "updated_at")
+    list_filter = ("state",)
+    search_fields = ("creator__handle", "creator__display_name")
+    raw_id_fields = ("creator",)
+    readonly_fields = ("state", "reason", "updated_at")
+    inlines = [LivePermissionChangeInline]
+    actions = [
+        _live(LivePermission.State.GRANTED, _("Grant live permission")),
+        _live(LivePermission.State.REFUSED, _("Refuse live permission")),
+        _live(LivePermission.State.REVOKED, _("Revoke live permission")),
+    ]

@@ -110,4 +110,17 @@ def agencies_demo_load() -> dict[str, int]:
             creator=creator, agency=agencies[agency_code], kind=kind, valid_from=valid_from
         )
         created["contracts"] += 1
+
+    # Live permission (issue #15): verified overseas creators asked and were granted it, so
+    # their stream rewards count; the unverified one is refused (see demo_community).
+    from .live import State as LiveState
+    from .live import live_permission_change, live_permission_of
+
+    for creator in Creator.objects.filter(handle__in=IDENTITIES):
+        permission = live_permission_of(creator=creator)
+        if creator.is_overseas and (permission is None or permission.state == LiveState.NONE):
+            live_permission_change(creator=creator, to_state=LiveState.REQUESTED, by=admin)
+            live_permission_change(
+                creator=creator, to_state=LiveState.GRANTED, by=admin, reason="demo data"
+            )
     return created

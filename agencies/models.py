@@ -165,8 +165,31 @@ class Creator(models.Model):
             raise ValidationError(errors)
 
 
+class RecordedChange(models.Model):
+    """Abstract: one recorded move of an object's state (when, by whom; subclasses add the
+    subject, ``from_state``, ``to_state`` and ``reason``). Moves are written only by the
+    state modules (``agencies.states``, ``payouts.states``)."""
+
+    at = models.DateTimeField(_("moved at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_field = ""  # the foreign key to the object that moved
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.from_state} → {self.to_state}"
+
+
 class CreatorVerificationChange(models.Model):
-    """Every change of a creator's verification state: who, when, why."""
+    """Every change of a creator's verification state: who, when, why.
+
+    Written only by ``agencies.states`` (its columns predate ``RecordedChange``: the
+    machine names them, ``decided_at`` and ``decided_by``)."""
 
     creator = models.ForeignKey(
         Creator, on_delete=models.CASCADE, related_name="verification_changes"
@@ -339,3 +362,56 @@ class Contract(models.Model):
         if connection.vendor == "postgresql":
             return super().validate_constraints(exclude=exclude)
         return None
+
+
+class LivePermission(models.Model):
+    """Whether a creator may broadcast live: ``none → requested → granted / refused``;
+    ``granted → revoked`` (by staff or by moderation strikes). Each change is recorded
+    in ``LivePermissionChange``. Overseas creators are granted only once verified."""
+
+    class State(models.TextChoices):
+        NONE = "none", _("none")
+        REQUESTED = "requested", _("requested")
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+        REVOKED = "revoked", _("revoked")
+
+    creator = models.OneToOneField(
+        Creator, on_delete=models.CASCADE, related_name="live_permission", verbose_name=_("creator")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.NONE)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("live permission")
+        verbose_name_plural = _("live permissions")
+
+    def __str__(self) -> str:
+        return f"{self.creator}: {self.get_state_display()}"
+
+
+class LivePermissionChange(models.Model):
+    permission = models.ForeignKey(LivePermission, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(
+        _("previous state"), max_length=16, choices=LivePermission.State.choices
+    )
+    to_state = models.CharField(_("new state"), max_length=16, choices=LivePermission.State.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("live permission change")
+        verbose_name_plural = _("live permission changes")
+
+    def __str__(self) -> str:
+        return f"{self.permission_id}: {self.from_state} → {self.to_state}"

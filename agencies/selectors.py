@@ -52,11 +52,13 @@ def contracts_by_creator(*, creator_ids, since: date) -> dict[int, list[Contract
 
 
 def creator_eligibility(
-    *, creator: Creator, day: date, contracts: list[Contract] | None = None
+    *, creator: Creator, day: date, contracts: list[Contract] | None = None, live: bool = False
 ) -> Eligibility:
     """May ``creator`` earn reward income on ``day``, and through which channel?
 
-    ``contracts`` (the creator's contracts) may be given to avoid a query.
+    ``contracts`` (the creator's contracts) may be given to avoid a query. ``live``: the
+    income comes from a live stream (gift, tip), so an overseas creator also needs live
+    permission granted (``agencies.live``).
     """
     if contracts is None:
         active = contract_active(creator=creator, day=day)
@@ -75,6 +77,15 @@ def creator_eligibility(
                 False,
                 str(_("An overseas creator needs an active employment contract to earn.")),
             )
+        if live:
+            from .live import live_status
+
+            status = live_status(creator=creator)
+            if not status.allowed:
+                return Eligibility(
+                    False,
+                    str(_("No live permission: %(reason)s") % {"reason": status.reason}),
+                )
     return Eligibility(True, channel=channel)
 
 

@@ -6,23 +6,24 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
-from .models import Agency, Contract, Creator, CreatorVerificationChange
+from .models import Agency, Contract, Creator
+from .states import state_move, verification_machine
 from .validators import id_number_normalize
 
 V = Creator.Verification
 
-# Allowed moves of the verification state machine.
-VERIFICATION_MOVES = {
-    V.UNVERIFIED: {V.PENDING, V.VERIFIED, V.REJECTED},
-    V.PENDING: {V.VERIFIED, V.REJECTED, V.UNVERIFIED},
-    V.REJECTED: {V.PENDING},
-    V.VERIFIED: {V.PENDING, V.REJECTED, V.UNVERIFIED},
-}
+
+def __getattr__(name: str):
+    # The allowed moves live in the verification machine's table (agencies.states).
+    if name == "VERIFICATION_MOVES":
+        return dict(verification_machine().moves)
+    raise AttributeError(name)
 
 
+@sensitive_variables("number", "normalized")
 def creator_identity_set(
     *, creator: Creator, document_type: str, number: str, actor=None
 ) -> Creator:
@@ -56,32 +57,12 @@ def creator_verification_set(
         current = locked.verification_state
         if state == current:
             return locked
-        if state not in VERIFICATION_MOVES[current]:
-            raise ValidationError(
-                _("A creator cannot move from %(from)s to %(to)s.")
-                % {"from": V(current).label, "to": V(state).label}
-            )
+        machine = verification_machine()
+        if not machine.allows(current, state):
+            raise machine.refuse(current, state)
         if state == V.VERIFIED and not (locked.id_document_type and locked.id_number):
             raise ValidationError(_("A creator without an identity document cannot be verified."))
-        now = timezone.now()
-        locked.verification_state = state
-        locked.verification_decided_by = actor
-        locked.verification_decided_at = now
-        locked.save(
-            update_fields=[
-                "verification_state",
-                "verification_decided_by",
-                "verification_decided_at",
-            ]
-        )
-        CreatorVerificationChange.objects.create(
-            creator=locked,
-            from_state=current,
-            to_state=state,
-            decided_by=actor,
-            decided_at=now,
-            reason=reason[:300],
-        )
+        state_move(machine=machine, obj=locked, to_state=state, actor=actor, reason=reason)
     creator.refresh_from_db()
     return creator
 

@@ -10,6 +10,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -34,6 +35,7 @@ ID_DOCUMENT_TYPES = [
 _GENERIC_NUMBER = re.compile(r"^[A-Z0-9-]{5,20}$")
 
 
+@sensitive_variables()
 def id_number_normalize(*, document_type: str, number: str) -> str:
     """The canonical form of ``number`` for ``document_type``, or ValidationError."""
     if document_type not in dict(ID_DOCUMENT_TYPES):
@@ -55,6 +57,7 @@ def id_number_normalize(*, document_type: str, number: str) -> str:
     return compact
 
 
+@sensitive_variables()
 def id_number_mask(number: str) -> str:
     """Show only the last four characters: ``**************1234``."""
     if not number:

@@ -127,7 +127,9 @@ def prepare_ours(workdir: Path) -> tuple[dict[str, str], dict[str, str]]:
         "print(P.objects.get(upc='DEMO000000').get_absolute_url());"
         "print(N.objects.order_by('-published_at').first().get_absolute_url())",
     ).splitlines()
-    return env, dict(zip(["category", "product", "note"], paths, strict=True))
+    # The community's image feed (issue #15), measured beside the category page.
+    paths.append("/")
+    return env, dict(zip(["category", "product", "note", "feed"], paths, strict=True))
 
 
 def prepare_stock(workdir: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -58,6 +58,12 @@ class Product(AbstractProduct):
         ),
     )
 
+    # Per-language fields (title_en, title_zh_hans...) machine-filled from the other language
+    # and not yet confirmed by the merchant (catalog.translation.product_fields).
+    machine_translated = models.JSONField(
+        _("machine-translated fields awaiting confirmation"), default=list, blank=True
+    )
+
     @property
     def sorted_recommended_products(self):
         # The product page sets them from its cached bundle; elsewhere ask Oscar.
@@ -95,12 +101,34 @@ class Note(models.Model):
         "catalogue.Product", through="NoteProduct", related_name="notes", verbose_name=_("products")
     )
 
+    # --- Community (see catalog/community): state, moderation and counters ---------------
+    class State(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        REMOVED = "removed", _("removed by moderators")
+        DELETED = "deleted", _("deleted by its author")
+
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PUBLISHED
+    )
+    # Regions where the note is not shown (withheld there, or held for review there), as
+    # ",CN,RU," ("*" for everywhere): derived from its community.Restriction rows, kept
+    # here so a listing filters without a join.
+    hidden_in = models.CharField(_("hidden in regions"), max_length=500, blank=True, default="")
+    cover_url = models.CharField(_("cover thumbnail"), max_length=300, blank=True, default="")
+    cover_ratio = models.PositiveSmallIntegerField(_("cover height per 100 of width"), default=133)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
+    collect_count = models.PositiveIntegerField(_("collects"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
     class Meta:
         app_label = "catalogue"
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["-published_at", "-id"], name="note_newest"),
             models.Index(fields=["language", "-published_at"], name="note_language_newest"),
+            models.Index(fields=["creator", "-published_at"], name="note_creator_newest"),
         ]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
@@ -112,6 +140,12 @@ class Note(models.Model):
         from django.urls import reverse
 
         return reverse("notes:detail", kwargs={"pk": self.pk})
+
+    def hidden_for(self, region: str) -> bool:
+        """Is the note hidden from a viewer in ``region`` (withheld, in review, removed)?"""
+        if self.state != self.State.PUBLISHED:
+            return True
+        return ",*," in self.hidden_in or f",{region}," in self.hidden_in
 
 
 class NoteProduct(models.Model):

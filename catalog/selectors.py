@@ -27,6 +27,8 @@ Note = get_model("catalogue", "Note")
 NoteProduct = get_model("catalogue", "NoteProduct")
 
 NOTES_PER_PRODUCT_PAGE = 12
+# Per-language title columns (catalog.translation.product_fields, django-modeltranslation).
+_PRODUCT_TITLE_FIELDS = ("product__title_en", "product__title_zh_hans")
 
 
 INDEX_SECONDS = 60
@@ -101,16 +103,22 @@ def product_list(*, category=None) -> QuerySet:
 
 
 def product_search(*, query: str) -> QuerySet:
-    """Products whose title or description match ``query``.
+    """Products whose title or description, in English or Chinese, match ``query``.
 
     PostgreSQL: full-text search (``simple`` configuration, so any language tokenises),
-    plus trigram matching on the title so Chinese titles, which have no spaces between
+    plus trigram matching on the titles so Chinese titles, which have no spaces between
     words, are found by any part. Elsewhere (the SQLite demo): case-insensitive contains.
+    Both languages' columns are searched whatever the reader's language
+    (catalog.translation.product_fields).
     """
     query = query.strip()
     products = _card_queryset()
     if not query:
         return products.none()
+    titles, descriptions = ("title_en", "title_zh_hans"), ("description_en", "description_zh_hans")
+    contains = Q()
+    for name in titles:
+        contains |= Q(**{f"{name}__icontains": query})
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import (
             SearchQuery,
@@ -118,22 +126,23 @@ def product_search(*, query: str) -> QuerySet:
             SearchVector,
             TrigramWordSimilarity,
         )
+        from django.db.models.functions import Greatest
 
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "description", weight="B", config="simple"
+        vector = SearchVector(*titles, weight="A", config="simple") + SearchVector(
+            *descriptions, weight="B", config="simple"
         )
         search = SearchQuery(query, config="simple", search_type="websearch")
         return (
             products.annotate(
                 rank=SearchRank(vector, search),
-                similarity=TrigramWordSimilarity(query, "title"),
+                similarity=Greatest(*(TrigramWordSimilarity(query, name) for name in titles)),
             )
-            .filter(Q(rank__gt=0) | Q(title__icontains=query) | Q(similarity__gt=0.3))
+            .filter(Q(rank__gt=0) | contains | Q(similarity__gt=0.3))
             .order_by("-rank", "-similarity", "-id")
         )
-    return products.filter(Q(title__icontains=query) | Q(description__icontains=query)).order_by(
-        "-date_created", "-id"
-    )
+    for name in descriptions:
+        contains |= Q(**{f"{name}__icontains": query})
+    return products.filter(contains).order_by("-date_created", "-id")
 
 
 PRODUCT_PAGE_SECONDS = 600
@@ -216,13 +225,22 @@ def _recommended_products(ids: list[int]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def notes_for_product(*, product_id: int, limit: int = NOTES_PER_PRODUCT_PAGE) -> list:
-    """The newest notes linking a product, with their creators: one query."""
-    return list(
-        Note.objects.filter(note_products__product_id=product_id)
-        .select_related("creator")
-        .order_by("-published_at", "-id")[:limit]
-    )
+def notes_for_product(
+    *, product_id: int, region: str | None = None, limit: int = NOTES_PER_PRODUCT_PAGE
+) -> list:
+    """The newest published notes linking a product, with their creators: one query.
+    With ``region``, notes withheld or held for review there are left out."""
+    notes = Note.objects.filter(
+        note_products__product_id=product_id, state=Note.State.PUBLISHED
+    ).exclude(hidden_in__contains=",*,")
+    if region:
+        notes = notes.exclude(hidden_in__contains=f",{region},")
+    return list(notes.select_related("creator").order_by("-published_at", "-id")[:limit])
+
+
+def products_in_order(*, ids: list[int]) -> list:
+    """Browsable products with the given ids, in that order, ready for product cards."""
+    return _recommended_products(ids)
 
 
 def note_list(*, language: str | None = None) -> QuerySet:
@@ -231,7 +249,13 @@ def note_list(*, language: str | None = None) -> QuerySet:
         Prefetch(
             "note_products",
             queryset=NoteProduct.objects.select_related("product").only(
-                "id", "note_id", "position", "product__id", "product__title", "product__slug"
+                "id",
+                "note_id",
+                "position",
+                "product__id",
+                "product__title",
+                *_PRODUCT_TITLE_FIELDS,  # product.title reads the active language's
+                "product__slug",
             ),
         )
     )

@@ -49,6 +49,27 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
+# --- Production safety (commerce/settings_check.py; README, "Production settings") ---------
+# With DATABASE_URL set (production) a missing or demo SECRET_KEY stops start-up with one
+# line; HTTPS-only cookies, HSTS and the SSL redirect default on there and off in the demo.
+from commerce.settings_check import int_env, proxy_ssl_header, secret_key_check  # noqa: E402
+
+PRODUCTION = bool(DATABASE_URL)
+secret_key_check(secret_key=os.environ.get("SECRET_KEY"), production=PRODUCTION)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")  # old keys during a rotation
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = int_env(
+    "SECURE_HSTS_SECONDS",
+    os.environ.get("SECURE_HSTS_SECONDS"),
+    31_536_000 if PRODUCTION else 0,  # one year
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Only behind a TLS proxy that overwrites it: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -62,6 +83,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # Per-language product fields; must come before the admin (its documented order).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +100,7 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     "commerce.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
+    "catalog.community.apps.CommunityConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "commerce.partner.apps.PartnerConfig",
@@ -91,7 +115,7 @@ INSTALLED_APPS = [
     "commerce.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -105,12 +129,19 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "sorl.thumbnail",
+    "django_countries",  # flag images (static/flags); country names in the reader's language
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
     "commerce.demo.apps.DemoConfig",
+    "catalog.translation.apps.TranslationConfig",
+    "commerce.storefront.apps.StorefrontConfig",
 ]
 SITE_ID = 1
+# The sites framework's record (pages and emails name the shop and link to it) is written
+# from these on every migrate (commerce/storefront/sites.py).
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "127.0.0.1:8000")
+SITE_NAME = os.environ.get("SITE_NAME", "Rednote Global Shop")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -125,6 +156,7 @@ MIDDLEWARE = [
     "commerce.basket.middleware.BasketMiddleware",
     "catalog.middleware.NoteAttributionMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "payouts.middleware.AgencyStaffLandingMiddleware",
 ]
 
 ROOT_URLCONF = "commerce.urls"
@@ -147,6 +179,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "commerce.partner.context_processors.currency",
+                "commerce.partner.ship_to.ship_to",
             ],
         },
     }
@@ -180,6 +213,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: English ones day-first (not US style), see the module.
+FORMAT_MODULE_PATH = ["commerce.storefront.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
@@ -193,10 +228,13 @@ OSCAR_PRODUCTS_PER_PAGE = 20
 
 
 def _merchant_commission_access(user, *args, **kwargs):
-    # Imported when the menu is drawn: settings load before the apps.
-    from payouts.views_merchant import merchant_can_see_commission
+    # By dotted path, resolved when the menu is drawn: settings never import payouts.
+    from django.utils.module_loading import import_string
 
-    return merchant_can_see_commission(user)
+    return import_string(MERCHANT_COMMISSION_ACCESS)(user)
+
+
+MERCHANT_COMMISSION_ACCESS = "payouts.views_merchant.merchant_can_see_commission"
 
 
 OSCAR_DASHBOARD_NAVIGATION = [
@@ -210,6 +248,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
 ]
 
 # Display currencies a shopper can pick; every price is converted with stored FX rates.
+# Country names: mainland readers expect 中国香港 / 中国台湾 / 中国澳门 (English unchanged).
+COUNTRIES_OVERRIDE = {"HK": _("Hong Kong"), "TW": _("Taiwan"), "MO": _("Macao")}
 SHOP_CURRENCIES = ["CNY", "USD", "EUR", "GBP", "JPY", "HKD"]
 SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {"zh-hans": "CNY", "en": "USD"}
 # How long a visit from a note attributes later basket lines to its creator.
@@ -218,6 +258,11 @@ NOTE_ATTRIBUTION_DAYS = 30
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# The project's own assets (served locally like every other; nothing from a CDN).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Products without a photo show a neutral picture (Oscar's says "Image Not Available" in
+# English); found under static/oscar/img/.
+OSCAR_MISSING_IMAGE_URL = "no-image.png"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
@@ -260,15 +305,17 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-# Order confirmations: the demo prints them on the console; production sets its backend.
+# Order confirmations: the demo writes each email as a file under var/emails/ (one
+# .log file per connection); production sets its backend.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     (
         "django.core.mail.backends.smtp.EmailBackend"
         if DATABASE_URL
-        else "django.core.mail.backends.console.EmailBackend"
+        else "django.core.mail.backends.filebased.EmailBackend"
     ),
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emails"))
 
 # --- Creators, agencies, rewards and commission -------------------------------------------
 # Rewards intake (POST /api/rewards/): HMAC-SHA256 secrets shared with the live-stream
@@ -298,6 +345,8 @@ REWARDS_CLOCK_SKEW_SECONDS = 300
 # months back (1 = the previous month, while its payout run is not closed).
 REWARDS_OPEN_MONTHS_BACK = int(os.environ.get("REWARDS_OPEN_MONTHS_BACK", "1"))
 REWARDS_BATCH_MAX = 1000
+# Largest rewards body accepted (a full batch of 1,000 events is about 250 KB): 413 above.
+REWARDS_BODY_MAX_BYTES = int(os.environ.get("REWARDS_BODY_MAX_BYTES", str(1024 * 1024)))
 # Affiliate commission: default rate when neither the product nor its category sets one,
 # and the return window after which pending commission becomes available.
 COMMISSION_DEFAULT_RATE = os.environ.get("COMMISSION_DEFAULT_RATE", "0.05")
@@ -334,3 +383,49 @@ CELERY_BEAT_SCHEDULE["payouts-transfers-requeue"] = {
 }
 # Stripe Connect webhook (transfer reversals): the endpoint's signing secret (whsec_...).
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+
+# --- Community (catalog/community) --------------------------------------------------------
+# The viewer's region: their profile, else their default ship-to country, else this
+# request header set by the edge (a CDN's country header), else the default.
+COMMUNITY_REGION_HEADER = os.environ.get("COMMUNITY_REGION_HEADER", "HTTP_CF_IPCOUNTRY")
+COMMUNITY_DEFAULT_REGION = os.environ.get("COMMUNITY_DEFAULT_REGION", "CN")
+COMMUNITY_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+COMMUNITY_COMMENTS_PER_MINUTE = 5
+COMMUNITY_COMMENTS_PER_HOUR = 60
+COMMUNITY_STRIKES_REVOKE_LIVE = 3
+
+# --- Translation (notes, comments, product content) ----------------------------------------
+# Engines: "glossary" (offline word-by-word gloss), "libretranslate", "openai" (any
+# OpenAI-compatible chat-completions server). See catalog/translation/engines/.
+TRANSLATION_ENGINE = os.environ.get("TRANSLATION_ENGINE", "glossary")
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
+TRANSLATION_MAX_CHARS = int(os.environ.get("TRANSLATION_MAX_CHARS", "20000"))
+# Longer texts are translated on Celery; the page polls until the result is stored.
+TRANSLATION_SYNC_CHARS = int(os.environ.get("TRANSLATION_SYNC_CHARS", "1500"))
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_MAX_CHARS = int(os.environ.get("LIBRETRANSLATE_MAX_CHARS", "5000"))
+TRANSLATION_OPENAI_URL = os.environ.get("TRANSLATION_OPENAI_URL", "http://127.0.0.1:8080/v1")
+TRANSLATION_OPENAI_API_KEY = os.environ.get("TRANSLATION_OPENAI_API_KEY", "")
+TRANSLATION_OPENAI_MODEL = os.environ.get("TRANSLATION_OPENAI_MODEL", "default")
+TRANSLATION_OPENAI_MAX_CHARS = int(os.environ.get("TRANSLATION_OPENAI_MAX_CHARS", "4000"))
+# Product titles/descriptions, category names and attribute texts per language
+# (django-modeltranslation: a column per language; the registrations are in this module).
+MODELTRANSLATION_TRANSLATION_FILES = ("catalog.translation.product_fields",)
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
+
+# --- Webhook deliveries (both Stripe webhooks; commerce/webhook_store.py) -----------------
+# Bodies larger than this are refused with 413 before they are read. Before a delivery's
+# signature is verified only its size, SHA-256, headers of interest and first few KB are
+# stored; unverified deliveries are deleted after the retention time by the beat job.
+WEBHOOK_BODY_MAX_BYTES = int(os.environ.get("WEBHOOK_BODY_MAX_BYTES", str(512 * 1024)))
+WEBHOOK_UNVERIFIED_HEAD_BYTES = int(os.environ.get("WEBHOOK_UNVERIFIED_HEAD_BYTES", "2048"))
+WEBHOOK_UNVERIFIED_RETENTION_HOURS = float(
+    os.environ.get("WEBHOOK_UNVERIFIED_RETENTION_HOURS", "72")
+)
+WEBHOOK_DELIVERY_MODELS = ["order.StripeEvent", "payouts.ConnectWebhookEvent"]
+CELERY_BEAT_SCHEDULE["webhooks-unverified-prune"] = {
+    "task": "commerce.order.tasks.webhook_deliveries_prune_task",
+    "schedule": 3600.0,
+}

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .forms import PayoutRunComputeForm
@@ -111,14 +111,52 @@ class MerchantCommissionAdmin(ReadOnlyAdmin):
         return obj.order_line.title
 
 
+WORKING_ROWS = (
+    ("cumulative_income", _("income counted")),
+    ("expense", _("expense allowance")),
+    ("basic_deduction", _("basic deduction")),
+    ("cumulative_taxable", _("taxable income counted")),
+    ("rate", _("rate")),
+    ("quick_deduction", _("quick deduction")),
+    ("cumulative_tax", _("tax counted")),
+    ("already_withheld", _("already withheld")),
+    ("tax", _("tax withheld now")),
+)
+
+
+def working_table(working: dict):
+    """The engine's working as a small readable table (not raw JSON)."""
+    working = working or {}
+    rows = format_html_join(
+        "",
+        "<tr><th>{}</th><td style='text-align:right'>{}</td></tr>",
+        ((label, working.get(key, "")) for key, label in WORKING_ROWS if key in working),
+    )
+    return format_html("<table class='payouts-working'>{}</table>", rows)
+
+
 class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
-    fields = ("creator", "regime", "gross", "agency_share", "tax", "net", "currency")
+    fields = (
+        "creator",
+        "regime",
+        "gross",
+        "agency_share",
+        "income",
+        "tax",
+        "net",
+        "currency",
+        "working_readable",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = False
     max_num = 0
+
+    @admin.display(description=_("withholding working"))
+    def working_readable(self, obj):
+        return working_table(obj.working)
 
 
 class PayoutRunStateChangeInline(admin.TabularInline):
@@ -135,7 +173,7 @@ class PayoutRunAdmin(ReadOnlyAdmin):
     list_display = ("period", "scope", "agency", "state", "computed_at", "approved_by")
     list_filter = ("state", "scope", "period")
     readonly_fields = ("failure_reason",)
-    inlines = [PayoutRunStateChangeInline]
+    inlines = [PayoutLineInline, PayoutRunStateChangeInline]
     actions = ["approve"]
     change_list_template = "payouts/admin/payoutrun_change_list.html"
 
@@ -184,7 +222,10 @@ class PayoutRunAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{run}: {exc}", messages.ERROR)
             else:
                 self.message_user(
-                    request, _("Approved %(run)s.") % {"run": approved}, messages.SUCCESS
+                    request,
+                    _("Payout run %(period)s is now %(state)s.")
+                    % {"period": approved.period, "state": approved.get_state_display()},
+                    messages.SUCCESS,
                 )
 
 
@@ -194,6 +235,12 @@ class PayoutLineAdmin(ReadOnlyAdmin):
     list_filter = ("regime", "period")
     search_fields = ("creator__handle",)
     list_select_related = ("run", "run__agency", "creator")
+    exclude = ("working",)
+    readonly_fields = ("working_readable",)
+
+    @admin.display(description=_("withholding working"))
+    def working_readable(self, obj):
+        return working_table(obj.working)
 
 
 class PostingInline(admin.TabularInline):
@@ -225,7 +272,12 @@ def payout_runs_send(modeladmin, request, queryset):
             modeladmin.message_user(request, f"{run}: {exc}", messages.ERROR)
         else:
             # Stripe transfers may already be paid (Celery in-process): say where it stands.
-            modeladmin.message_user(request, _("Sent %(run)s.") % {"run": sent}, messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                _("Payout run %(period)s is now %(state)s.")
+                % {"period": sent.period, "state": sent.get_state_display()},
+                messages.SUCCESS,
+            )
 
 
 PayoutRunAdmin.actions = [*PayoutRunAdmin.actions, payout_runs_send]
@@ -366,6 +418,10 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
             except TransferError as exc:
                 self.message_user(request, f"{batch}: {exc}", messages.ERROR)
             else:
+                settled = PayoutBatch.objects.get(pk=batch.pk)
                 self.message_user(
-                    request, _("Settled %(batch)s.") % {"batch": batch}, messages.SUCCESS
+                    request,
+                    _("Bank batch %(ref)s is now %(state)s.")
+                    % {"ref": settled.reference, "state": settled.get_state_display()},
+                    messages.SUCCESS,
                 )

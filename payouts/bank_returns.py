@@ -42,7 +42,9 @@ from django.utils.translation import gettext as _
 
 from .iso20022 import CAMT054, PAIN002, XmlInvalid, message_of, namespace, xml_document
 from .models import BankReturnImport, PayoutBatch, Transfer
+from .states import BATCHES, state_move
 from .transfers import transfer_fail, transfer_return, transfer_settle
+from .xml_decoding import XmlUndecodable, xml_bytes_decode
 
 T = Transfer.State
 PAID = frozenset({"ACSC", "ACCP", "ACWC"})
@@ -242,6 +244,11 @@ def bank_return_import(*, data: bytes, filename: str, user=None) -> BankReturnSu
     if previous is not None:
         return _duplicate(previous=previous, filename=filename)
     try:
+        # By its BOM / XML declaration (UTF-8 or UTF-16); from here on canonical UTF-8.
+        _text, data = xml_bytes_decode(data=data)
+    except XmlUndecodable as error:
+        raise BankReturnError(f"{filename}: {error}") from error
+    try:
         message = message_of(data=data, expected=(PAIN002, CAMT054))
         root = xml_document(message=message, data=data)
     except XmlInvalid as error:
@@ -347,12 +354,7 @@ def _import_locked(*, root, batch_lookup, data, filename, sha256, user) -> BankR
         batch.state == PayoutBatch.State.WRITTEN
         and not batch.transfers.filter(state=T.SUBMITTED).exists()
     ):
-        batch.state, batch.settled_at, batch.settled_by = (
-            PayoutBatch.State.SETTLED,
-            timezone.now(),
-            user,
-        )
-        batch.save(update_fields=["state", "settled_at", "settled_by"])
+        state_move(machine=BATCHES, obj=batch, to_state=PayoutBatch.State.SETTLED, actor=user)
     summary.import_id = record.pk
     summary.imported_at = timezone.localtime(record.imported_at).strftime("%Y-%m-%d %H:%M")
     record.summary = summary.as_dict()

@@ -27,7 +27,7 @@ from agencies.models import Creator
 
 from .models import Earning, PayoutBatch, PayoutRun
 from .runs import payout_run_approve, payout_runs_compute_for_period, period_previous
-from .services import rewards_intake
+from .services import IntakeOutcome, rewards_intake
 from .transfers import payout_batch_settle, payout_run_send
 from .validation import IntakeRules, event_validate
 
@@ -105,7 +105,7 @@ def _rewards_post(*, period: str, month: int) -> int:
         rules = IntakeRules.from_settings(now=occurred_at + timedelta(minutes=1))
         events.append(event_validate(data, rules=rules))
     results = rewards_intake(events=events, now=start + timedelta(days=28))
-    return sum(1 for result in results if result.status == 201)
+    return sum(1 for result in results if result.outcome is IntakeOutcome.WRITTEN)
 
 
 def _month_paid(*, period: str, admin) -> None:

@@ -49,49 +49,31 @@ never into logs or error messages (those name creators by handle).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Creator
-from tax import exports as fmt
 from tax.money import quantize_money
 
-from .models import Earning, PayoutLine, PayoutRun
+from .exporters import EXPORTERS, exporter_get
+from .identity import identity_missing
+from .models import Earning, PayoutLine, PayoutRun, Transfer
+from .periods import Period, PeriodError
 from .runs import COUNTED_STATES, PAYOUT_CURRENCY
 
 logger = logging.getLogger(__name__)
 
-EXPORT_KINDS = ("cn-wages", "cn-labour", "cn-nonresident", "platform-income")
+# The kinds are the exporters' identifiers (payouts.exporters, a registry).
+EXPORT_KINDS = tuple(EXPORTERS)
 CHUNK = 2000
 # Creators named in a refusal; the rest are counted.
 MISSING_LISTED = 20
-_MONTH_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-_QUARTER_RE = re.compile(r"(\d{4})-Q([1-4])")
 _BLANK = r"^\s*$"
 CENT = Decimal("0.01")
-KIND_REGIMES = {
-    "cn-wages": ("cn-resident-wages",),
-    "cn-labour": ("cn-resident-labour", "cn-platform-labour"),
-    "cn-nonresident": ("cn-nonresident-wages", "cn-nonresident-labour"),
-}
-INCOME_ITEMS = {
-    "cn-resident-labour": fmt.INCOME_ITEM_LABOUR,
-    "cn-platform-labour": fmt.INCOME_ITEM_LABOUR_CONTINUOUS,
-    "cn-nonresident-wages": fmt.INCOME_ITEM_WAGES,
-    "cn-nonresident-labour": fmt.INCOME_ITEM_LABOUR,
-}
-LAYOUTS = {
-    "cn-wages": (fmt.CN_WAGES_HEADERS, fmt.CN_WAGES_SHEET),
-    "cn-labour": (fmt.CN_LABOUR_HEADERS, fmt.CN_LABOUR_SHEET),
-    "cn-nonresident": (fmt.CN_NONRESIDENT_HEADERS, fmt.CN_NONRESIDENT_SHEET),
-    "platform-income": (fmt.PLATFORM_INCOME_HEADERS, fmt.PLATFORM_INCOME_SHEET),
-}
 IDENTITY = (
     "creator__handle",
     "creator__legal_name",
@@ -108,16 +90,12 @@ class ExportError(Exception):
 
 def export_months(*, kind: str, period: str) -> tuple[str, ...]:
     """The months ("YYYY-MM") a period covers: a month, or a quarter for platform income."""
-    period = (period or "").strip().upper()
-    if _MONTH_RE.fullmatch(period):
-        return (period,)
-    match = _QUARTER_RE.fullmatch(period)
-    if match and kind == "platform-income":
-        year, quarter = match.group(1), int(match.group(2))
-        return tuple(f"{year}-{m:02d}" for m in range(quarter * 3 - 2, quarter * 3 + 1))
-    if kind == "platform-income":
-        raise ExportError(_("Period must be YYYY-MM or YYYY-Qn, e.g. 2026-Q3."))
-    raise ExportError(_("Period must be YYYY-MM."))
+    try:
+        quarters = kind in EXPORTERS and exporter_get(kind).quarters
+        parsed = Period.parse(period, quarters=quarters)
+    except PeriodError as exc:
+        raise ExportError(str(exc)) from None
+    return parsed.month_codes
 
 
 def person_name(*, first: str, last: str, display: str) -> str:
@@ -132,7 +110,7 @@ def person_name(*, first: str, last: str, display: str) -> str:
     return f"{first} {last}".strip()
 
 
-def _amount(value) -> Decimal:
+def figure_amount(value) -> Decimal:
     """An engine figure (a JSON string) as a Decimal shown with at least 2 places; exact
     figures with more places (taxable income) stay exact."""
     number = Decimal(str(value or "0"))
@@ -140,7 +118,7 @@ def _amount(value) -> Decimal:
     return cents if cents == number else number
 
 
-def _to_cny(*, amount: Decimal, currency: str, rates: dict | None) -> Decimal:
+def to_cny(*, amount: Decimal, currency: str, rates: dict | None) -> Decimal:
     """``amount`` converted as the run converted it: the line's recorded rate, to the fen
     half-up (``payouts.runs``)."""
     if currency == PAYOUT_CURRENCY:
@@ -171,24 +149,55 @@ class TaxExport:
     def creators(self) -> QuerySet[Creator]:
         """The creators this export contains."""
         if self.kind == "platform-income":
-            ids = Earning.objects.filter(payout_run__in=self.runs).values("creator_id")
+            ids = self.earnings().values("creator_id")
         else:
             ids = self._line_rows().values("creator_id")
         return Creator.objects.filter(pk__in=ids)
 
+    def held(self) -> list[dict]:
+        """Creators left out because they were held from their run until their identity
+        is on file (identity before money, ``payouts.transfers``): handle, period, what
+        is missing. Paid once their identity is complete, they are exported then."""
+        rows = (
+            PayoutLine.objects.filter(run__in=self.runs)
+            .filter(Exists(_identity_holds()))
+            .order_by("creator__handle", "period")
+            .values_list("creator__handle", "period", *IDENTITY[1:])
+        )
+        return [
+            {
+                "handle": handle,
+                "period": period,
+                "missing": identity_missing(
+                    legal_name=name, id_document_type=doc, id_number=number
+                ),
+            }
+            for handle, period, name, doc, number in rows
+        ]
+
+    def held_summary(self) -> str:
+        """One readable line naming the held creators (empty when none)."""
+        held = self.held()
+        if not held:
+            return ""
+        parts = [f"{h['handle']} {h['period']} ({', '.join(h['missing'])})" for h in held]
+        return _(
+            "Not in this file, held from their run until their identity is on file: %(creators)s."
+        ) % {"creators": "; ".join(parts)}
+
+    def earnings(self) -> QuerySet[Earning]:
+        holds = _identity_holds(run="payout_run_id")
+        return Earning.objects.filter(payout_run__in=self.runs).exclude(Exists(holds))
+
     def rows(self) -> Iterator[tuple]:
-        if self.kind == "cn-wages":
-            return self._wages()
-        if self.kind == "cn-labour":
-            return self._labour()
-        if self.kind == "cn-nonresident":
-            return self._nonresident()
-        return self._platform_income()
+        return exporter_get(self.kind).rows(self)
 
     def _line_rows(self) -> QuerySet[PayoutLine]:
-        return PayoutLine.objects.filter(run__in=self.runs, regime__in=KIND_REGIMES[self.kind])
+        regimes = exporter_get(self.kind).regimes
+        lines = PayoutLine.objects.filter(run__in=self.runs, regime__in=regimes)
+        return lines.exclude(Exists(_identity_holds()))
 
-    def _lines(self, *extra: str) -> Iterator[tuple]:
+    def lines(self, *extra: str) -> Iterator[tuple]:
         return (
             self._line_rows()
             .order_by("period", "run_id", "creator_id")
@@ -196,124 +205,16 @@ class TaxExport:
             .iterator(chunk_size=CHUNK)
         )
 
-    def _wages(self) -> Iterator[tuple]:
-        for handle, name, doc, number, _regime, income, run_id, period in self._lines():
-            yield (handle, name.strip(), doc, number, income, *[""] * 18, f"{period} run {run_id}")
 
-    def _labour(self) -> Iterator[tuple]:
-        for handle, name, doc, number, regime, income, run_id, period in self._lines():
-            yield (
-                handle,
-                name.strip(),
-                doc,
-                number,
-                INCOME_ITEMS[regime],
-                income,
-                *[""] * 8,
-                f"{period} run {run_id}",
-            )
-
-    def _nonresident(self) -> Iterator[tuple]:
-        rows = self._lines("working", "tax")
-        for n, row in enumerate(rows, start=1):
-            _handle, name, doc, number, regime, income, run_id, period, working, tax = row
-            remark = f"{period} run {run_id}"
-            if "aggregated" in (working.get("flags") or ()):
-                remark = f"{remark}; {AGGREGATED_REMARK}"
-            basic = _amount(working.get("basic_deduction"))
-            yield (
-                n,
-                name.strip(),
-                doc,
-                number,
-                "",  # 纳税人识别号: assigned by the client
-                NONRESIDENT_YES,
-                INCOME_ITEMS[regime],
-                income,  # 收入
-                _amount(working.get("expense")),  # 费用
-                "",  # 免税收入
-                basic,  # 减除费用
-                *[""] * 19,  # 基本养老保险费 … 其他: none known
-                _amount(working.get("cumulative_income")),  # 累计收入额 (the month's)
-                basic,  # 累计减除费用
-                *[""] * 11,  # 累计专项扣除 … 准予扣除的捐赠额: none for non-residents
-                _amount(working.get("taxable_income")),  # 累计应纳税所得额
-                Decimal(str(working.get("rate") or "0")),  # 税率/预扣率
-                _amount(working.get("quick_deduction")),  # 速算扣除数
-                _amount(working.get("cumulative_tax")),  # 应纳税额
-                "",  # 减免税额
-                "",  # 协定减免
-                _amount(working.get("already_withheld")),  # 已缴税额
-                tax,  # 应补退税额: this line's withholding
-                remark,
-            )
-
-    def _platform_income(self) -> Iterator[tuple]:
-        zero = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
-        tips = Q(kind__in=[Earning.Kind.GIFT, Earning.Kind.TIP])
-        commission = Q(kind=Earning.Kind.COMMISSION)
-        original = Q(reverses__isnull=True)
-        line_rates = PayoutLine.objects.filter(
-            run_id=OuterRef("payout_run_id"), creator_id=OuterRef("creator_id")
-        ).values("fx_rates")[:1]
-        sums = (
-            Earning.objects.filter(payout_run__in=self.runs)
-            .order_by()
-            .values(
-                "creator_id",
-                *IDENTITY,
-                "creator__country",
-                "agency_id",
-                "agency__legal_name",
-                "agency__registration_number",
-                "payout_run_id",
-                "currency",
-            )
-            .annotate(
-                tips_total=Coalesce(Sum("amount", filter=tips & original), zero),
-                tips_net=Coalesce(Sum("amount", filter=tips), zero),
-                commission_total=Coalesce(Sum("amount", filter=commission & original), zero),
-                commission_net=Coalesce(Sum("amount", filter=commission), zero),
-                rates=Subquery(line_rates),
-            )
-            .order_by("creator_id", "agency_id", "payout_run_id", "currency")
-        )
-        # Rows come grouped per creator, agency, run and currency, in creator and agency
-        # order: fold each (creator, agency) into one row, converting per run and currency.
-        key, head, figures = None, None, None
-        for row in sums.iterator(chunk_size=CHUNK):
-            this = (row["creator_id"], row["agency_id"])
-            if this != key:
-                if key is not None:
-                    yield (*head, *self._income_cells(figures))
-                key = this
-                head = (
-                    row["creator__legal_name"].strip(),
-                    row["creator__id_document_type"],
-                    row["creator__id_number"],
-                    str(row["creator__country"] or ""),
-                    row["agency__legal_name"] or "",
-                    row["agency__registration_number"] or "",
-                    self.period,
-                    PAYOUT_CURRENCY,
-                )
-                figures = [Decimal("0.00")] * 4
-            currency, rates = row["currency"], row["rates"]
-            net = _to_cny(
-                amount=row["tips_net"] + row["commission_net"], currency=currency, rates=rates
-            )
-            commission_net = _to_cny(amount=row["commission_net"], currency=currency, rates=rates)
-            figures[0] += _to_cny(amount=row["tips_total"], currency=currency, rates=rates)
-            figures[1] += net - commission_net
-            figures[2] += _to_cny(amount=row["commission_total"], currency=currency, rates=rates)
-            figures[3] += commission_net
-        if key is not None:
-            yield (*head, *self._income_cells(figures))
-
-    @staticmethod
-    def _income_cells(figures: list[Decimal]) -> tuple[Decimal, ...]:
-        tips_total, tips_net, commission_total, commission_net = figures
-        return (tips_total, tips_net, commission_total, commission_net, tips_net + commission_net)
+def _identity_holds(*, run: str = "run_id"):
+    """Transfers of the outer row's run and creator held for identity, not re-sent."""
+    return Transfer.objects.filter(
+        run_id=OuterRef(run),
+        creator_id=OuterRef("creator_id"),
+        state=Transfer.State.HELD,
+        hold=Transfer.Hold.IDENTITY,
+        replaced_by__isnull=True,
+    )
 
 
 def _identity_refusal(*, export: TaxExport) -> None:
@@ -332,15 +233,7 @@ def _identity_refusal(*, export: TaxExport) -> None:
     total = len(listed) if len(listed) <= MISSING_LISTED else missing.count()
     parts = []
     for handle, name, doc, number in listed[:MISSING_LISTED]:
-        lacks = [
-            label
-            for label, value in (
-                (_("legal name"), name),
-                (_("ID type"), doc),
-                (_("ID number"), number),
-            )
-            if not (value or "").strip()
-        ]
+        lacks = identity_missing(legal_name=name, id_document_type=doc, id_number=number)
         parts.append(f"{handle} ({', '.join(lacks)})")
     if total > MISSING_LISTED:
         parts.append(_("and %(count)d more") % {"count": total - MISSING_LISTED})
@@ -363,6 +256,7 @@ def tax_export_prepare(*, kind: str, period: str, agency_code: str = "") -> TaxE
             _("Unknown export kind %(kind)r; use one of %(kinds)s.")
             % {"kind": kind, "kinds": ", ".join(EXPORT_KINDS)}
         )
+    exporter = exporter_get(kind)
     months = export_months(kind=kind, period=period)
     agency = None
     if agency_code:
@@ -388,9 +282,13 @@ def tax_export_prepare(*, kind: str, period: str, agency_code: str = "") -> TaxE
         raise ExportError(
             _("No computed payout run for %(period)s%(agency)s: compute the run first.") % where
         )
-    headers, sheet = LAYOUTS[kind]
     export = TaxExport(
-        kind=kind, period=label, runs=runs, agency=agency, headers=headers, sheet=sheet
+        kind=kind,
+        period=label,
+        runs=runs,
+        agency=agency,
+        headers=exporter.headers,
+        sheet=exporter.sheet,
     )
     _identity_refusal(export=export)
     logger.info("tax export %s %s agency=%s", kind, label, agency.code if agency else "-")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
+from .periods import MONTH_PATTERN
 from .runs import period_previous
 
 PERSONAL = "personal"
@@ -18,7 +19,7 @@ class PayoutRunComputeForm(forms.Form):
 
     period = forms.RegexField(
         label=_("Period"),
-        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        regex=MONTH_PATTERN,
         max_length=7,
         help_text=_("YYYY-MM; a month that is over."),
         error_messages={"invalid": _("Give the period as YYYY-MM, e.g. 2026-10.")},

@@ -54,6 +54,7 @@ nets to zero for them per creator and currency. Transfers then move payables to
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -65,8 +66,10 @@ from django.db.models.functions import Cast, Concat, Round
 from django.utils import timezone
 
 from .bulk import ids_reserve, rows_insert
-from .models import Earning, Entry, PayoutLine, Posting
+from .models import Earning, Entry, LedgerBatch, PayoutLine, Posting
 
+# The chart of accounts is a type: legs name ``Account`` members, never bare strings.
+Account = Posting.Account
 # ``Account.values`` builds a new list on each access: runs check hundreds of thousands of legs.
 _ACCOUNTS = frozenset(Posting.Account.values)
 
@@ -79,7 +82,7 @@ class LedgerImbalance(ValueError):
 class Leg:
     """One posting to be written: ``amount`` positive = debit, negative = credit."""
 
-    account: str
+    account: Account
     amount: Decimal
     currency: str
     creator_id: int | None = None
@@ -110,6 +113,17 @@ def legs_check(*, reference: str, legs: Sequence[Leg]) -> None:
             raise LedgerImbalance(f"entry {reference} does not balance in {currency}: {total}")
 
 
+@contextmanager
+def _batch_checked():
+    """Postings written inside are checked per batch (``LedgerBatch``), not per row."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('payouts.ledger_batch', 'on', true)")
+    # On an error the caller's atomic block rolls back, and the setting with it.
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('payouts.ledger_batch', 'off', true)")
+
+
 def ledger_entries_post(*, entries: Iterable[EntrySpec], batch_size: int = 5000) -> list[Entry]:
     """Write many balanced entries set-wise (bulk inserts), in one transaction.
 
@@ -133,15 +147,19 @@ def ledger_entries_post(*, entries: Iterable[EntrySpec], batch_size: int = 5000)
                     for pk, s in zip(ids, specs, strict=True)
                 ),
             )
-            rows_insert(
-                model=Posting,
-                fields=("entry_id", "account", "creator_id", "agency_id", "amount", "currency"),
-                rows=(
-                    (pk, leg.account, leg.creator_id, leg.agency_id, leg.amount, leg.currency)
-                    for pk, s in zip(ids, specs, strict=True)
-                    for leg in s.legs
-                ),
-            )
+            # Checked at commit once for the batch, not once per posting (migration 0010).
+            if ids:
+                LedgerBatch.objects.create(first_entry=min(ids), last_entry=max(ids))
+            with _batch_checked():
+                rows_insert(
+                    model=Posting,
+                    fields=("entry_id", "account", "creator_id", "agency_id", "amount", "currency"),
+                    rows=(
+                        (pk, leg.account, leg.creator_id, leg.agency_id, leg.amount, leg.currency)
+                        for pk, s in zip(ids, specs, strict=True)
+                        for leg in s.legs
+                    ),
+                )
             return [
                 Entry(
                     id=pk,
@@ -252,8 +270,8 @@ def ledger_earnings_post(
                 kind=kind,
                 description=f"earning {pk} {step}",
                 legs=[
-                    Leg("platform_revenue", sign * amount, currency),
-                    Leg("creator_earned", -sign * amount, currency, creator_id=creator_id),
+                    Leg(Account.PLATFORM_REVENUE, sign * amount, currency),
+                    Leg(Account.CREATOR_EARNED, -sign * amount, currency, creator_id=creator_id),
                 ],
             )
             for pk, creator_id, amount, currency in rows

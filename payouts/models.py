@@ -15,6 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import RecordedChange
+from commerce.webhook_store import WebhookDelivery
+
+from .periods import MONTH_PATTERN
+
 
 class ImmutableEarningError(RuntimeError):
     """An attempt to edit or delete a written earning."""
@@ -144,22 +149,8 @@ class Earning(models.Model):
         raise ImmutableEarningError("Earnings are never deleted.")
 
 
-class StateChange(models.Model):
-    """One recorded move of an object's state: when, by whom (and, in subclasses, why)."""
-
-    at = models.DateTimeField(_("moved at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    subject_field = ""  # the foreign key to the object that moved
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        subject = getattr(self, f"{self.subject_field}_id")
-        return f"{subject}: {self.from_state} → {self.to_state}"
+# The shared abstract recorded change (agencies, the lowest Django package, owns it).
+StateChange = RecordedChange
 
 
 class EarningStateChange(StateChange):
@@ -307,7 +298,7 @@ class PayoutRun(models.Model):
                 name="payout_run_scope_agency",
             ),
             models.CheckConstraint(
-                condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+                condition=Q(period__regex=MONTH_PATTERN),
                 name="payout_run_period_format",
             ),
         ]
@@ -390,6 +381,23 @@ class Entry(models.Model):
         return f"{self.reference} ({self.kind})"
 
 
+class LedgerBatch(models.Model):
+    """Entries written together by ``payouts.ledger`` (ids ``first_entry``..``last_entry``):
+    PostgreSQL checks their balance at commit with one query per batch instead of once per
+    posting (migration 0010); postings written any other way are still checked per row."""
+
+    first_entry = models.BigIntegerField()
+    last_entry = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger batch")
+        verbose_name_plural = _("ledger batches")
+
+    def __str__(self) -> str:
+        return f"entries {self.first_entry}..{self.last_entry}"
+
+
 class Posting(models.Model):
     """One leg of an entry: positive debits, negative credits the account."""
 
@@ -464,6 +472,19 @@ class PayoutBatch(models.Model):
         return f"{self.reference} ({self.state})"
 
 
+class PayoutBatchStateChange(StateChange):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="state_changes")
+    from_state = models.CharField(_("previous state"), max_length=16, blank=True)
+    to_state = models.CharField(_("new state"), max_length=16, choices=PayoutBatch.State.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    subject_field = "batch"
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("bank batch state change")
+        verbose_name_plural = _("bank batch state changes")
+
+
 LIVE_TRANSFER_STATES = ("pending", "submitted", "paid")
 
 
@@ -474,6 +495,10 @@ class Transfer(models.Model):
     ``held`` (with a reason) when the payee has no rail or no account details. The row
     exists before any call to a rail; its idempotency key is derived from its id.
     """
+
+    class Hold(models.TextChoices):
+        IDENTITY = "identity", _("identity document missing")
+        ACCOUNT = "account", _("payout account missing")
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -517,6 +542,9 @@ class Transfer(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default="pending")
     external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Why a held transfer is held, as a code: "identity" (the tax filing needs the
+    # creator's legal name and identity document) or "account" (no rail or account).
+    hold = models.CharField(_("held for"), max_length=16, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # A re-send of held, failed or returned money is a new transfer (a new idempotency key).
     replaces = models.OneToOneField(
@@ -616,8 +644,11 @@ class BankReturnImport(models.Model):
         return f"{self.filename} ({self.message}, {self.imported_at:%Y-%m-%d %H:%M})"
 
 
-class ConnectWebhookEvent(models.Model):
-    """Every Stripe Connect webhook delivery, stored before it is acted on (DESIGN.md §7)."""
+class ConnectWebhookEvent(WebhookDelivery):
+    """Every Stripe Connect webhook delivery (DESIGN.md §7): bounded evidence before the
+    signature is verified, the whole event after (``commerce.webhook_store``)."""
+
+    reason_field = "note"
 
     class State(models.TextChoices):
         RECEIVED = "received", _("received")
@@ -626,11 +657,6 @@ class ConnectWebhookEvent(models.Model):
         IGNORED = "ignored", _("ignored")
         REVIEW = "review", _("needs review")
 
-    # NULL for deliveries whose signature failed: they have no trusted id.
-    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
-    type = models.CharField(_("type"), max_length=100, blank=True)
-    body = models.TextField(_("raw body"))
-    verified = models.BooleanField(_("signature verified"), default=False)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
     )
@@ -646,8 +672,6 @@ class ConnectWebhookEvent(models.Model):
         verbose_name=_("transfer"),
     )
     note = models.TextField(_("note"), blank=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -39,12 +39,12 @@ Decisions:
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,8 +56,13 @@ from tax.money import quantize_money
 from tax.withholding import Payment, withhold
 
 from .bulk import rows_insert
-from .ledger import EntrySpec, Leg, ledger_entries_post
-from .models import Earning, EarningStateChange, PayoutLine, PayoutRun, PayoutRunStateChange
+from .errors import PayoutRunError, PayoutRunFailed, PayoutRunRefused
+from .ledger import Account, EntrySpec, Leg, ledger_entries_post
+from .models import Earning, PayoutLine, PayoutRun
+from .periods import Period, PeriodError
+from .states import EARNINGS, RUNS, state_move, state_record_created, states_move
+
+__all__ = ["PayoutRunError", "PayoutRunFailed", "PayoutRunRefused"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +73,6 @@ BATCH = 5000
 R = PayoutRun.State
 # Runs whose lines count as earlier withholding of the tax year.
 COUNTED_STATES = (R.COMPUTED, R.APPROVED, R.SENDING, R.COMPLETED)
-RUN_MOVES = {
-    R.DRAFT: {R.COMPUTED, R.FAILED},
-    R.FAILED: {R.COMPUTED, R.FAILED},
-    R.COMPUTED: {R.APPROVED, R.FAILED},
-    R.APPROVED: {R.SENDING},
-    R.SENDING: {R.COMPLETED, R.FAILED},
-    # Held, failed or returned money re-sent after the run completed.
-    R.COMPLETED: {R.SENDING},
-}
 LINE_FIELDS = (
     "run_id",
     "creator_id",
@@ -93,65 +89,29 @@ LINE_FIELDS = (
     "net",
     "working",
 )
-_PERIOD_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
-class PayoutRunError(Exception):
-    """A run that cannot be computed or moved; the message says why."""
+# --- Periods (payouts.periods.Period) ---------------------------------------------------------
 
 
-class PayoutRunRefused(PayoutRunError):
-    """Refused before anything was written (period not over, rate missing, bad scope)."""
-
-
-class PayoutRunFailed(PayoutRunError):
-    """Computing failed; nothing was written but the run's failed state and reason."""
-
-
-# --- Periods --------------------------------------------------------------------------------
+def period_parse(*, period: str) -> Period:
+    """A run's period (a month); ``PayoutRunRefused`` with the format otherwise."""
+    try:
+        return Period.parse(period)
+    except PeriodError as exc:
+        raise PayoutRunRefused(str(exc)) from None
 
 
 def period_bounds(*, period: str) -> tuple[datetime, datetime]:
     """The period's first instant and the next period's, in the current time zone."""
-    match = _PERIOD_RE.fullmatch(period or "")
-    if match is None:
-        raise PayoutRunRefused(_("Period must be YYYY-MM, got %(period)r.") % {"period": period})
-    year, month = int(match.group(1)), int(match.group(2))
-    start = datetime(year, month, 1)
-    end = datetime(year + month // 12, month % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+    return period_parse(period=period).bounds()
 
 
 def period_previous(*, today: date) -> str:
-    first = today.replace(day=1) - timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
+    return str(Period.before(today))
 
 
 # --- State moves ----------------------------------------------------------------------------
-
-
-def _run_move(*, run: PayoutRun, to_state: str, reason: str = "", actor=None, now=None) -> None:
-    if to_state not in RUN_MOVES.get(run.state, set()):
-        raise PayoutRunError(
-            _("A %(state)s payout run cannot become %(to)s.") % {"state": run.state, "to": to_state}
-        )
-    now = now or timezone.now()
-    PayoutRunStateChange.objects.create(
-        run=run, from_state=run.state, to_state=to_state, at=now, reason=reason, actor=actor
-    )
-    run.state = to_state
-    fields = ["state"]
-    if to_state == R.FAILED:
-        run.failure_reason = reason
-        fields.append("failure_reason")
-    elif to_state == R.COMPUTED:
-        run.failure_reason, run.computed_at = "", now
-        fields += ["failure_reason", "computed_at"]
-    elif to_state == R.APPROVED:
-        run.approved_at, run.approved_by = now, actor
-        fields += ["approved_at", "approved_by"]
-    run.save(update_fields=fields)
 
 
 def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
@@ -163,7 +123,7 @@ def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
                 _("Only a computed payout run can be approved; this one is %(state)s.")
                 % {"state": locked.state}
             )
-        _run_move(run=locked, to_state=R.APPROVED, actor=user)
+        state_move(machine=RUNS, obj=locked, to_state=R.APPROVED, actor=user)
     return locked
 
 
@@ -171,8 +131,8 @@ def payout_run_fail(*, run_id: int, reason: str) -> None:
     """Record a failure (in its own transaction, after the computing one rolled back)."""
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run_id)
-        if R.FAILED in RUN_MOVES.get(run.state, set()) and run.state != R.COMPUTED:
-            _run_move(run=run, to_state=R.FAILED, reason=reason[:2000])
+        if RUNS.allows(run.state, R.FAILED) and run.state != R.COMPUTED:
+            state_move(machine=RUNS, obj=run, to_state=R.FAILED, reason=reason[:2000])
 
 
 # --- Computing ------------------------------------------------------------------------------
@@ -208,7 +168,7 @@ def _run_get_or_create(*, period: str, agency: Agency | None, now: datetime) -> 
     try:
         with transaction.atomic():
             run = PayoutRun.objects.create(period=period, scope=scope, agency=agency)
-            PayoutRunStateChange.objects.create(run=run, from_state="", to_state=R.DRAFT, at=now)
+            state_record_created(machine=RUNS, objs=[run], now=now)
             return run
     except IntegrityError:  # created concurrently: one run per scope and period
         return PayoutRun.objects.get(period=period, agency=agency)
@@ -240,7 +200,7 @@ def payout_run_compute(
     now = now or timezone.now()
     if (agency is None) == (not personal):
         raise PayoutRunRefused(_("Give exactly one scope: an agency or personal accounts."))
-    start, end = period_bounds(period=period)
+    start, end = period_parse(period=period).bounds()
     if now < end:
         raise PayoutRunRefused(
             _("Period %(period)s is not over yet: a run can be computed from %(day)s.")
@@ -261,7 +221,7 @@ def payout_run_compute(
             if run.state not in (R.DRAFT, R.FAILED):
                 return run  # computed already (or later): idempotent
             _compute(run=run, scope=scope, rates=rates, now=now)
-            _run_move(run=run, to_state=R.COMPUTED, now=now)
+            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         logger.exception("payout run %s failed", run.pk)
@@ -273,31 +233,114 @@ def payout_run_compute(
     return run
 
 
+@dataclass(slots=True)
+class CreatorTotals:
+    """One creator's earnings taken into a run, before and after conversion to CNY."""
+
+    residency: str
+    sums: dict[str, Decimal] = field(default_factory=dict)  # per earning currency
+    count: int = 0
+    contract_kinds: set[str] = field(default_factory=set)
+    converted: dict[str, Decimal] = field(default_factory=dict)  # each sum in CNY
+    gross: Decimal = Decimal(0)  # CNY
+
+    @property
+    def contract_kind(self) -> str:
+        """Employment wins when a month mixes kinds."""
+        if Contract.Kind.EMPLOYMENT in self.contract_kinds:
+            return Contract.Kind.EMPLOYMENT
+        return Contract.Kind.SERVICE
+
+
+@dataclass(frozen=True, slots=True)
+class LineFigures:
+    """What one creator is paid: the line's money and the engine's working."""
+
+    regime: str
+    gross: Decimal
+    agency_share: Decimal
+    income: Decimal
+    taxable_income: Decimal
+    tax: Decimal
+    net: Decimal
+    working: dict
+
+
 def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
+    """Take the scope's earnings, total them per creator, write lines and ledger entries."""
     personal = run.agency_id is None
     share = Decimal(0) if personal else run.agency.share
-    # Lock and take the scope's earnings in one UPDATE (it locks every row it changes).
-    Earning.objects.filter(scope).update(state=Earning.State.IN_RUN, payout_run=run)
-    mine = Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
+    _earnings_take(run=run, scope=scope, now=now)
+    totals = _totals_gather(run=run)
+    _totals_convert(totals=totals, rates=rates)
+    _left_out_release(run=run, totals=totals, now=now)
+    history = _history_load(run=run)
+    creator_ids = sorted(totals)
+    for start in range(0, len(creator_ids), BATCH):
+        lines, entries = [], []
+        for creator_id in creator_ids[start : start + BATCH]:
+            creator = totals[creator_id]
+            figures = _line_figures(
+                run=run,
+                creator_id=creator_id,
+                totals=creator,
+                share=share,
+                personal=personal,
+                history=history.get(creator_id, ()),
+            )
+            fx = {c: str(rates[c]) for c in sorted(creator.sums) if c != PAYOUT_CURRENCY}
+            lines.append(
+                _line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=figures)
+            )
+            entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=figures))
+        rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
+        ledger_entries_post(entries=entries, batch_size=BATCH)
+
+
+def _earnings_take(*, run: PayoutRun, scope: Q, now: datetime) -> int:
+    """Lock, take and record the scope's available earnings (one statement)."""
+    return states_move(
+        machine=EARNINGS,
+        queryset=Earning.objects.filter(scope),
+        from_states=[Earning.State.AVAILABLE],
+        to_state=Earning.State.IN_RUN,
+        values={"payout_run_id": run.pk},
+        reason=f"payout run {run.pk} ({run.period})",
+        now=now,
+        returning=False,
+    )
+
+
+def _taken(run: PayoutRun):
+    return Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
+
+
+def _totals_gather(*, run: PayoutRun) -> dict[int, CreatorTotals]:
+    """One SQL aggregate: each creator's sum and count per currency and contract kind."""
     groups = (
-        mine.order_by()
+        _taken(run)
+        .order_by()
         .values("creator_id", "creator__tax_residency", "currency", "contract_kind")
         .annotate(total=Sum("amount"), n=Count("id"))
         .values_list(
             "creator_id", "creator__tax_residency", "currency", "contract_kind", "total", "n"
         )
     )
-    # creator -> [residency, {currency: sum}, earnings count, contract kinds, gross, {cur: CNY}]
-    per_creator: dict[int, list] = {}
+    totals: dict[int, CreatorTotals] = {}
     for creator_id, residency, currency, kind, total, n in groups.iterator(chunk_size=BATCH):
-        acc = per_creator.get(creator_id)
-        if acc is None:
-            acc = per_creator[creator_id] = [residency, {}, 0, set(), Decimal(0), {}]
-        acc[1][currency] = acc[1].get(currency, Decimal(0)) + total
-        acc[2] += n
-        acc[3].add(kind)
-    for acc in per_creator.values():
-        for currency, total in acc[1].items():
+        creator = totals.get(creator_id)
+        if creator is None:
+            creator = totals[creator_id] = CreatorTotals(residency=residency)
+        creator.sums[currency] = creator.sums.get(currency, Decimal(0)) + total
+        creator.count += n
+        creator.contract_kinds.add(kind)
+    return totals
+
+
+def _totals_convert(*, totals: dict[int, CreatorTotals], rates: dict[str, Decimal]) -> None:
+    """Each currency's sum in CNY (rounded to the fen half-up), added up as the gross."""
+    for creator in totals.values():
+        for currency, total in creator.sums.items():
             if currency == PAYOUT_CURRENCY:
                 converted = total
             else:
@@ -305,23 +348,36 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
                 if rate is None:  # arrived after the pre-check
                     raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
                 converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
-            acc[4] += converted
-            acc[5][currency] = converted
-    left_out = [cid for cid, acc in per_creator.items() if acc[4] <= 0]
-    if left_out:
-        for start in range(0, len(left_out), BATCH):
-            mine.filter(creator_id__in=left_out[start : start + BATCH]).update(
-                state=Earning.State.AVAILABLE, payout_run=None
-            )
-        for cid in left_out:
-            del per_creator[cid]
+            creator.gross += converted
+            creator.converted[currency] = converted
 
-    year = run.period[:4]
+
+def _left_out_release(*, run: PayoutRun, totals: dict[int, CreatorTotals], now: datetime) -> None:
+    """Creators whose sum is not positive get no line: their earnings stay available."""
+    left_out = [cid for cid, creator in totals.items() if creator.gross <= 0]
+    for start in range(0, len(left_out), BATCH):
+        states_move(
+            machine=EARNINGS,
+            queryset=_taken(run).filter(creator_id__in=left_out[start : start + BATCH]),
+            from_states=[Earning.State.IN_RUN],
+            to_state=Earning.State.AVAILABLE,
+            values={"payout_run_id": None},
+            reason=f"payout run {run.pk}: the creator's sum is not positive",
+            now=now,
+            returning=False,
+        )
+    for cid in left_out:
+        del totals[cid]
+
+
+def _history_load(*, run: PayoutRun) -> dict[int, list[tuple[str, str, Decimal]]]:
+    """The creators' earlier lines of the tax year: (regime, period, income), in order."""
+    period = Period.parse(run.period)
     history: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     earlier = (
         PayoutLine.objects.filter(
-            creator_id__in=Subquery(mine.order_by().values("creator_id").distinct()),
-            period__gte=f"{year}-01",
+            creator_id__in=Subquery(_taken(run).order_by().values("creator_id").distinct()),
+            period__gte=period.year_start,
             period__lte=run.period,
             run__state__in=COUNTED_STATES,
         )
@@ -329,96 +385,87 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
         .order_by("period", "run_id")
         .values_list("creator_id", "regime", "period", "income")
     )
-    for creator_id, regime, period, income in earlier.iterator(chunk_size=BATCH):
-        history[creator_id].append((regime, period, income))
+    for creator_id, regime, line_period, income in earlier.iterator(chunk_size=BATCH):
+        history[creator_id].append((regime, line_period, income))
+    return history
 
-    creator_ids = sorted(per_creator)
-    for start in range(0, len(creator_ids), BATCH):
-        lines, entries = [], []
-        for creator_id in creator_ids[start : start + BATCH]:
-            residency, sums, count, kinds, gross, converted = per_creator[creator_id]
-            fx = {c: str(rates[c]) for c in sorted(sums) if c != PAYOUT_CURRENCY}
-            kind = Contract.Kind.EMPLOYMENT if Contract.Kind.EMPLOYMENT in kinds else "service"
-            regime = regime_for(contract_kind=kind, residency=residency, personal=personal)
-            agency_share = quantize_money(gross * share, PAYOUT_CURRENCY, ROUND_HALF_UP)
-            income = gross - agency_share
-            payments = [
-                Payment(period=p, gross=amount)
-                for r, p, amount in history.get(creator_id, ())
-                if r == regime
-            ]
-            payments.append(Payment(period=run.period, gross=income))
-            try:
-                result = withhold(regime, payments)[-1]
-            except TaxInputError as exc:
-                raise PayoutRunError(f"creator {creator_id}: {exc}") from exc
-            tax = result.tax
-            net = income - tax
-            lines.append(
-                (
-                    run.pk,
-                    creator_id,
-                    run.period,
-                    regime,
-                    PAYOUT_CURRENCY,
-                    fx,
-                    count,
-                    gross,
-                    agency_share,
-                    income,
-                    result.taxable_income,
-                    tax,
-                    net,
-                    result.as_dict(),
-                )
-            )
-            legs = []
-            for currency in sorted(sums):  # clear the accrual, in the earnings' currencies
-                total = sums[currency]
-                if total:
-                    legs.append(Leg("creator_earned", total, currency, creator_id=creator_id))
-                if currency == PAYOUT_CURRENCY:
-                    continue
-                if total:
-                    legs.append(Leg("fx_conversion", -total, currency))
-                if converted[currency]:
-                    legs.append(Leg("fx_conversion", converted[currency], PAYOUT_CURRENCY))
-            if agency_share:
-                legs.append(
-                    Leg("agency_payable", -agency_share, PAYOUT_CURRENCY, agency_id=run.agency_id)
-                )
-            if tax:
-                legs.append(Leg("tax_payable", -tax, PAYOUT_CURRENCY))
-            if net:
-                legs.append(Leg("creator_payable", -net, PAYOUT_CURRENCY, creator_id=creator_id))
-            entries.append(
-                EntrySpec(
-                    reference=f"payout-line:{run.pk}:{creator_id}",
-                    kind="payout_line",
-                    legs=legs,
-                    description=f"payout {run.period} creator {creator_id}",
-                )
-            )
-        rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
-        ledger_entries_post(entries=entries, batch_size=BATCH)
 
-    # One state-change row per earning taken, written by the database from the earnings.
-    table = connection.ops.quote_name(EarningStateChange._meta.db_table)
-    earnings = connection.ops.quote_name(Earning._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (earning_id, from_state, to_state, at, reason, actor_id) "
-            f"SELECT id, %s, %s, %s, %s, NULL FROM {earnings} "
-            "WHERE payout_run_id = %s AND state = %s",
-            [
-                Earning.State.AVAILABLE,
-                Earning.State.IN_RUN,
-                connection.ops.adapt_datetimefield_value(now),
-                f"payout run {run.pk} ({run.period})",
-                run.pk,
-                Earning.State.IN_RUN,
-            ],
+def _line_figures(
+    *, run: PayoutRun, creator_id: int, totals: CreatorTotals, share, personal, history
+) -> LineFigures:
+    """Agency share, regime and this period's withholding (cumulative over the year)."""
+    regime = regime_for(
+        contract_kind=totals.contract_kind, residency=totals.residency, personal=personal
+    )
+    gross = totals.gross
+    agency_share = quantize_money(gross * share, PAYOUT_CURRENCY, ROUND_HALF_UP)
+    income = gross - agency_share
+    payments = [Payment(period=p, gross=amount) for r, p, amount in history if r == regime]
+    payments.append(Payment(period=run.period, gross=income))
+    try:
+        result = withhold(regime, payments)[-1]
+    except TaxInputError as exc:
+        raise PayoutRunError(f"creator {creator_id}: {exc}") from exc
+    return LineFigures(
+        regime=regime,
+        gross=gross,
+        agency_share=agency_share,
+        income=income,
+        taxable_income=result.taxable_income,
+        tax=result.tax,
+        net=income - result.tax,
+        working=result.as_dict(),
+    )
+
+
+def _line_row(*, run: PayoutRun, creator_id: int, totals: CreatorTotals, fx, f: LineFigures):
+    """The payout line's columns, in ``LINE_FIELDS`` order."""
+    return (
+        run.pk,
+        creator_id,
+        run.period,
+        f.regime,
+        PAYOUT_CURRENCY,
+        fx,
+        totals.count,
+        f.gross,
+        f.agency_share,
+        f.income,
+        f.taxable_income,
+        f.tax,
+        f.net,
+        f.working,
+    )
+
+
+def _line_entry(*, run: PayoutRun, creator_id: int, totals: CreatorTotals, f: LineFigures):
+    """The line's ledger entry (shape in payouts.ledger): clear the accrual in each earning
+    currency, bridge foreign currencies to CNY, credit agency share, tax and net."""
+    legs = []
+    for currency in sorted(totals.sums):
+        total = totals.sums[currency]
+        if total:
+            legs.append(Leg(Account.CREATOR_EARNED, total, currency, creator_id=creator_id))
+        if currency == PAYOUT_CURRENCY:
+            continue
+        if total:
+            legs.append(Leg(Account.FX_CONVERSION, -total, currency))
+        if totals.converted[currency]:
+            legs.append(Leg(Account.FX_CONVERSION, totals.converted[currency], PAYOUT_CURRENCY))
+    if f.agency_share:
+        legs.append(
+            Leg(Account.AGENCY_PAYABLE, -f.agency_share, PAYOUT_CURRENCY, agency_id=run.agency_id)
         )
+    if f.tax:
+        legs.append(Leg(Account.TAX_PAYABLE, -f.tax, PAYOUT_CURRENCY))
+    if f.net:
+        legs.append(Leg(Account.CREATOR_PAYABLE, -f.net, PAYOUT_CURRENCY, creator_id=creator_id))
+    return EntrySpec(
+        reference=f"payout-line:{run.pk}:{creator_id}",
+        kind="payout_line",
+        legs=legs,
+        description=f"payout {run.period} creator {creator_id}",
+    )
 
 
 def payout_runs_compute_for_period(*, period: str) -> list[int]:

@@ -7,7 +7,7 @@ that asks for another agency's run or line gets nothing (and answers 404).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
-from .exports import person_name
 from .models import PayoutLine, PayoutRun
+from .regimes import REGIMES, regime_label
 from .runs import COUNTED_STATES
+
+__all__ = ["regime_label"]
 
 CHUNK = 2000
 
@@ -79,17 +81,8 @@ def working_figures(*, line: PayoutLine) -> dict[str, Decimal | int | str]:
     return out
 
 
-REGIME_LABELS = {
-    "cn-resident-wages": _("Wages, resident (cumulative)"),
-    "cn-nonresident-wages": _("Wages, non-resident"),
-    "cn-resident-labour": _("Labour remuneration, resident"),
-    "cn-nonresident-labour": _("Labour remuneration, non-resident"),
-    "cn-platform-labour": _("Platform labour remuneration (cumulative)"),
-}
-
-
-def regime_label(code: str) -> str:
-    return str(REGIME_LABELS.get(code, code))
+# Regime labels are keyed by the engine's regime codes in one place (payouts.regimes).
+REGIME_LABELS = {code: info.label for code, info in REGIMES.items()}
 
 
 RUN_CSV_HEADERS = (
@@ -114,6 +107,13 @@ RUN_CSV_HEADERS = (
 )
 
 
+def csv_amount(value) -> str:
+    """An amount in a CSV: a plain number with two decimals, half-up ("3360.00")."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+
+
 def portal_run_csv_rows(*, run: PayoutRun) -> Iterator[tuple]:
     """One row per line, read with an iterator; the agency sees ID numbers masked."""
     from agencies.validators import id_number_mask
@@ -123,9 +123,7 @@ def portal_run_csv_rows(*, run: PayoutRun) -> Iterator[tuple]:
         .values_list(
             "period",
             "creator__handle",
-            "creator__user__first_name",
-            "creator__user__last_name",
-            "creator__display_name",
+            "creator__legal_name",
             "creator__id_document_type",
             "creator__id_number",
             "regime",
@@ -141,27 +139,28 @@ def portal_run_csv_rows(*, run: PayoutRun) -> Iterator[tuple]:
         .iterator(chunk_size=CHUNK)
     )
     for row in lines:
-        (period, handle, first, last, display, doc, number, regime, gross, share, income) = row[:11]
-        taxable, working, tax, net, currency = row[11:]
+        (period, handle, legal_name, doc, number, regime, gross, share, income) = row[:9]
+        taxable, working, tax, net, currency = row[9:]
         working = working or {}
+        # 姓名 is the name on the identity document; amounts are plain two-decimal numbers.
         yield (
             period,
             handle,
-            person_name(first=first, last=last, display=display),
+            (legal_name or "").strip(),
             doc,
             id_number_mask(number),
             regime,
-            gross,
-            share,
-            income,
-            taxable,
+            csv_amount(gross),
+            csv_amount(share),
+            csv_amount(income),
+            csv_amount(taxable),
             working.get("rate", ""),
-            working.get("quick_deduction", ""),
-            working.get("cumulative_income", ""),
-            working.get("cumulative_tax", ""),
-            working.get("already_withheld", ""),
-            tax,
-            net,
+            csv_amount(working.get("quick_deduction")),
+            csv_amount(working.get("cumulative_income")),
+            csv_amount(working.get("cumulative_tax")),
+            csv_amount(working.get("already_withheld")),
+            csv_amount(tax),
+            csv_amount(net),
             currency,
         )
 

@@ -12,6 +12,7 @@ reversed posts the mirror (``earning:<id>:reversed``); pending earnings post not
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import uuid
@@ -30,23 +31,20 @@ from agencies.selectors import PERSONAL, contracts_by_creator, creator_eligibili
 from tax.money import quantize_money
 
 from .ledger import ledger_earnings_post
-from .models import CategoryCommissionRate, Earning, EarningIntake, EarningStateChange
+from .models import CategoryCommissionRate, Earning, EarningIntake
+from .states import EARNINGS, StateMoveError, states_move
 from .validation import COIN, RewardEvent
 
 logger = logging.getLogger(__name__)
 
 S = Earning.State
-STATE_MOVES = {
-    S.PENDING: {S.AVAILABLE, S.REVERSED},
-    S.AVAILABLE: {S.IN_RUN, S.REVERSED},
-    S.IN_RUN: {S.PAID, S.AVAILABLE},
-    S.PAID: set(),
-    S.REVERSED: set(),
-}
 
 
-class StateMoveError(ValueError):
-    pass
+def __getattr__(name: str):
+    # The allowed moves are the earnings machine's table (payouts.states).
+    if name == "STATE_MOVES":
+        return dict(EARNINGS.moves)
+    raise AttributeError(name)
 
 
 # --- State moves ---------------------------------------------------------------------------
@@ -67,32 +65,17 @@ def earnings_state_move(
     accrued earnings reversed post the mirror (a pending one reversed was never accrued).
     """
     now = now or timezone.now()
-    allowed_from = [state for state, targets in STATE_MOVES.items() if to_state in targets]
     with transaction.atomic():
-        rows = list(
-            Earning.objects.select_for_update(skip_locked=True)
-            .filter(id__in=list(earning_ids), state__in=allowed_from)
-            .values_list("id", "state")
+        ids = states_move(
+            machine=EARNINGS,
+            ids=earning_ids,
+            to_state=to_state,
+            reason=reason,
+            actor=actor,
+            now=now,
+            skip_locked=True,
         )
-        if not rows:
-            return []
-        ids = [row[0] for row in rows]
-        # QuerySet.update bypasses Earning.save(): the only sanctioned way to change state.
-        Earning.objects.filter(id__in=ids).update(state=to_state)
-        EarningStateChange.objects.bulk_create(
-            [
-                EarningStateChange(
-                    earning_id=pk,
-                    from_state=state,
-                    to_state=to_state,
-                    at=now,
-                    reason=reason[:200],
-                    actor=actor,
-                )
-                for pk, state in rows
-            ]
-        )
-        if to_state in (S.AVAILABLE, S.REVERSED):
+        if ids and to_state in (S.AVAILABLE, S.REVERSED):
             step = "accrued" if to_state == S.AVAILABLE else "reversed"
             ledger_earnings_post(earnings=Earning.objects.filter(id__in=ids), step=step, now=now)
     return ids
@@ -100,8 +83,8 @@ def earnings_state_move(
 
 def earning_state_set(*, earning: Earning, to_state: str, reason: str = "", actor=None) -> Earning:
     """One earning's state move; StateMoveError when the state machine forbids it."""
-    if to_state not in STATE_MOVES.get(earning.state, set()):
-        raise StateMoveError(f"{earning.state} -> {to_state}")
+    if not EARNINGS.allows(earning.state, to_state):
+        raise EARNINGS.refuse(earning.state, to_state)
     if not earnings_state_move(
         earning_ids=[earning.pk], to_state=to_state, reason=reason, actor=actor
     ):
@@ -142,10 +125,20 @@ EARNING_FIELDS = (
 )
 
 
+class IntakeOutcome(enum.Enum):
+    """What became of one reward event; the API maps each to its HTTP status."""
+
+    WRITTEN = "written"  # a new earning
+    REPLAY = "replay"  # the same event again: the first earning, nothing written
+    CONFLICT = "conflict"  # the event id was used for a different event
+    INVALID = "invalid"  # a field is wrong (the error names it); nothing written
+    REFUSED = "refused"  # the creator may not earn (recorded with the reason)
+
+
 @dataclass
 class IntakeResult:
     event_id: str | None
-    status: int
+    outcome: IntakeOutcome
     earning: dict | None = None  # EARNING_FIELDS
     error: dict = field(default_factory=dict)
 
@@ -222,7 +215,9 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
         creator = creators.get(event.creator)
         if creator is None:
             results[index] = IntakeResult(
-                event.event_id, 400, error={"field": "creator", "message": _("Unknown creator.")}
+                event.event_id,
+                IntakeOutcome.INVALID,
+                error={"field": "creator", "message": _("Unknown creator.")},
             )
             continue
         if event.source_ref in intakes:
@@ -231,6 +226,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             creator=creator,
             day=timezone.localdate(event.occurred_at),
             contracts=contracts.get(creator.pk, []),
+            live=True,  # gifts and tips come from live streams: live permission needed
         )
         intake = {
             "source_ref": event.source_ref,
@@ -254,7 +250,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             if values["amount"] <= 0:
                 results[index] = IntakeResult(
                     event.event_id,
-                    400,
+                    IntakeOutcome.INVALID,
                     error={
                         "field": "amount",
                         "message": _("Worth less than the currency's smallest unit."),
@@ -338,7 +334,7 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
         if row[0] != event.payload_hash:
             results[index] = IntakeResult(
                 event.event_id,
-                409,
+                IntakeOutcome.CONFLICT,
                 error={
                     "field": "event_id",
                     "message": _("This event id was already used for a different event."),
@@ -346,11 +342,13 @@ def rewards_intake(*, events: list[RewardEvent], now: datetime | None = None) ->
             )
         elif row[1] == EarningIntake.Outcome.REFUSED:
             results[index] = IntakeResult(
-                event.event_id, 422, error={"field": "creator", "message": row[2]}
+                event.event_id, IntakeOutcome.REFUSED, error={"field": "creator", "message": row[2]}
             )
         else:
             results[index] = IntakeResult(
-                event.event_id, 201 if first_here else 200, earning=earnings[ref]
+                event.event_id,
+                IntakeOutcome.WRITTEN if first_here else IntakeOutcome.REPLAY,
+                earning=earnings[ref],
             )
     return results  # type: ignore[return-value]
 

@@ -1,19 +1,27 @@
+"""Celery tasks: thin wrappers that import their services inside the task body.
+
+Services import this module at the top (``payouts.transfers`` queues
+``payout_transfer_submit``); tasks import services only when they run, so the two never
+form an import cycle (``tests/test_import_graph.py``).
+"""
+
 from celery import shared_task
 from django.utils import timezone
-
-from .runs import payout_runs_compute_for_period, period_previous
-from .services import earnings_release_due
 
 
 @shared_task(acks_late=True, name="payouts.tasks.commission_release_due")
 def commission_release_due() -> int:
     """Beat: commission whose return window has passed becomes available (idempotent)."""
+    from .services import earnings_release_due
+
     return earnings_release_due()
 
 
 @shared_task(acks_late=True, name="payouts.tasks.payout_runs_monthly")
 def payout_runs_monthly(period: str | None = None) -> list[int]:
     """Beat: compute last month's runs for every scope (idempotent: computed runs stay)."""
+    from .runs import payout_runs_compute_for_period, period_previous
+
     period = period or period_previous(today=timezone.localdate())
     return payout_runs_compute_for_period(period=period)
 

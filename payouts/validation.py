@@ -1,8 +1,13 @@
 """Validation of reward events from the live-stream service (no database access).
 
-Each event is checked field by field; the first problem is reported with the field's
-name. Amounts are parsed as ``Decimal`` (the body is parsed with ``parse_float=Decimal``),
-never as floats.
+The body is parsed once and strictly (``body_parse``): UTF-8 JSON, duplicate keys refused,
+nesting bounded (no ``RecursionError``), ``NaN``/``Infinity`` refused. Each event is then
+checked field by field, every field's type before its value; the first problem is reported
+with the field's name. Patterns match whole strings (``fullmatch``: ``$`` would also match
+before a final newline, so ``"X\\n"`` would pass as a second id for ``"X"``); NUL, lone
+surrogates and control characters are refused in every text field (PostgreSQL refuses NUL
+in text and surrogates in UTF-8). Amounts are decimal strings only: a JSON number is a float
+in most senders' hands and is refused, naming the field.
 """
 
 from __future__ import annotations
@@ -11,22 +16,32 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commerce.strict_input import (
+    StrictJsonError,
+    field_label,
+    json_strict_loads,
+    text_is_safe,
+)
 from tax.money import minor_unit
 
 COIN = "COIN"
 EVENT_FIELDS = {"event_id", "creator", "kind", "amount", "currency", "occurred_at", "stream_id"}
 REQUIRED_FIELDS = ("event_id", "creator", "kind", "amount", "currency", "occurred_at")
 KINDS = {"gift", "tip"}
-_EVENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-_HANDLE = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
-_AMOUNT_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+# Whole-string patterns: always used with ``fullmatch``.
+_EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+_HANDLE = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+_AMOUNT_TEXT = re.compile(r"[0-9]{1,30}(\.[0-9]{1,30})?")
+_CURRENCY = re.compile(r"[A-Z]{3,4}")
+# A reward body is {"events": [{...}]}: three levels. Anything deeper is refused before use.
+MAX_DEPTH = 8
 
 
 class EventError(ValueError):
@@ -37,6 +52,21 @@ class EventError(ValueError):
 
     def as_dict(self) -> dict:
         return {"field": self.field, "message": self.message}
+
+
+def event_id_of(raw) -> str | None:
+    """The event id of a raw event, only when it is a well-formed one (safe to echo)."""
+    event_id = raw.get("event_id") if isinstance(raw, dict) else None
+    return event_id if isinstance(event_id, str) and _EVENT_ID.fullmatch(event_id) else None
+
+
+def body_parse(body: bytes, *, max_depth: int = MAX_DEPTH):
+    """The JSON document in ``body``, parsed once and strictly (``json_strict_loads``:
+    UTF-8, duplicate keys refused, numbers exact, nesting bounded); ``EventError`` else."""
+    try:
+        return json_strict_loads(body, max_depth=max_depth)
+    except StrictJsonError as exc:
+        raise EventError(exc.field, exc.message) from None
 
 
 @dataclass(frozen=True)
@@ -91,20 +121,28 @@ def payload_hash(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _text(data: dict, field: str, pattern: re.Pattern | None = None) -> str:
+def _text(data: dict, field: str, pattern: re.Pattern | None = None, *, limit: int = 100) -> str:
     value = data[field]
     if not isinstance(value, str) or not value.strip():
         raise EventError(field, _("Give a non-empty string."))
-    if pattern is not None and not pattern.match(value):
+    if not text_is_safe(value):
+        raise EventError(field, _("Control characters, NUL and lone surrogates are refused."))
+    if len(value) > limit or (pattern is not None and not pattern.fullmatch(value)):
         raise EventError(field, _("Malformed value."))
     return value
 
 
 def _amount(value, currency: str, rules: IntakeRules) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise EventError(
+            "amount", _('Give the amount as a decimal string (e.g. "12.50"), not a JSON number.')
+        )
+    if not isinstance(value, str):
         raise EventError("amount", _("Give the amount as a decimal string."))
-    text = str(value)
-    if not _AMOUNT_TEXT.match(text.lstrip("-")):
+    text = value
+    if not text_is_safe(text):
+        raise EventError("amount", _("Control characters, NUL and lone surrogates are refused."))
+    if not _AMOUNT_TEXT.fullmatch(text.removeprefix("-")):
         raise EventError("amount", _("Give the amount as a decimal string."))
     try:
         amount = Decimal(text)
@@ -121,11 +159,13 @@ def _amount(value, currency: str, rules: IntakeRules) -> Decimal:
 
 
 def _occurred_at(value, rules: IntakeRules) -> datetime:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40 or not text_is_safe(value):
         raise EventError("occurred_at", _("Give an ISO 8601 date and time with its offset."))
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # Far-off years with an offset cannot be converted to UTC: refused, not crashed on.
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise EventError(
             "occurred_at", _("Give an ISO 8601 date and time with its offset.")
         ) from None
@@ -144,30 +184,38 @@ def event_validate(data, *, rules: IntakeRules) -> RewardEvent:
         raise EventError("event", _("Each event must be a JSON object."))
     unknown = sorted(set(data) - EVENT_FIELDS)
     if unknown:
-        raise EventError(unknown[0], _("Unknown field."))
+        raise EventError(field_label(unknown[0]), _("Unknown field."))
     for field in REQUIRED_FIELDS:
         if field not in data or data[field] is None:
             raise EventError(field, _("This field is required."))
     event_id = _text(data, "event_id", _EVENT_ID)
     creator = _text(data, "creator", _HANDLE)
     kind = data["kind"]
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise EventError("kind", _("Use gift or tip."))
     currency = data["currency"]
-    if not isinstance(currency, str) or currency not in rules.ceilings:
+    if (
+        not isinstance(currency, str)
+        or not _CURRENCY.fullmatch(currency)
+        or currency not in rules.ceilings
+    ):
         raise EventError("currency", _("Unknown or unaccepted currency."))
     if currency == COIN and kind != "gift":
         raise EventError("currency", _("Only gifts are sent in coins."))
     amount = _amount(data["amount"], currency, rules)
     occurred_at = _occurred_at(data["occurred_at"], rules)
-    stream_id = data.get("stream_id") or ""
+    stream_id = data.get("stream_id")
+    if stream_id is None:
+        stream_id = ""
     if not isinstance(stream_id, str) or len(stream_id) > 100:
         raise EventError("stream_id", _("Give the stream id as a string of up to 100 characters."))
+    if not text_is_safe(stream_id):
+        raise EventError("stream_id", _("Control characters, NUL and lone surrogates are refused."))
     payload = {
         "event_id": event_id,
         "creator": creator,
         "kind": kind,
-        "amount": str(data["amount"]),
+        "amount": data["amount"],
         "currency": currency,
         "occurred_at": data["occurred_at"],
         "stream_id": stream_id,

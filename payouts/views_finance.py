@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from tax.exports import csv_stream, xlsx_write
 
+from .exporters import FILE_TYPES, exporters_all
 from .exports import ExportError, tax_export_prepare
 
 FINANCE_PERMISSION = "payouts.view_payoutline"
@@ -38,25 +39,22 @@ def finance_can_export(user) -> bool:
 
 
 class TaxExportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Export"),
-        choices=[
-            ("cn-wages", _("Wages (正常工资薪金所得)")),
-            ("cn-labour", _("Labour remuneration (劳务报酬所得)")),
-            ("cn-nonresident", _("Non-residents' wages and labour remuneration (非居民个人)")),
-            ("platform-income", _("Platform income report (quarterly)")),
-        ],
-    )
+    # The exporters registry (payouts.exporters) gives the kinds and their labels.
+    kind = forms.ChoiceField(label=_("Export"), choices=())
     period = forms.CharField(
         label=_("Period"),
         max_length=7,
         help_text=_("YYYY-MM; for the platform income report also a quarter, e.g. 2026-Q3."),
     )
     agency = forms.ChoiceField(label=_("Agency"), required=False)
-    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    format = forms.ChoiceField(label=_("Format"), choices=FILE_TYPES)
+    without_held = forms.BooleanField(
+        label=_("Download without the creators held for their identity"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(e.identifier, e.label) for e in exporters_all()]
         self.fields["agency"].choices = [("", _("All agencies and personal accounts"))] + list(
             Agency.objects.order_by("code").values_list("code", "legal_name")
         )
@@ -97,6 +95,11 @@ def tax_exports(request):
     form = TaxExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         export = form.cleaned_data["export"]
+        held = export.held()
+        if held and not form.cleaned_data.get("without_held"):
+            # Identity before money: say by creator what is not in the file, then ask.
+            context = {"form": form, "held": held}
+            return render(request, "payouts/finance/tax_exports.html", context)
         if form.cleaned_data["format"] == "xlsx":
             try:
                 return _xlsx_response(export)

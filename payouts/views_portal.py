@@ -17,42 +17,80 @@ from django.utils import timezone
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
+from .exporters import exporter_get
+from .periods import Period
+from .regimes import regime_year_to_date
 
-CHART_WIDTH, CHART_HEIGHT, CHART_BAR = 720, 200, 12
+CHART_WIDTH, CHART_HEIGHT, CHART_BAR = 720, 240, 12
+# Plot area inside the SVG: room on the left for the amount axis, below for the months.
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 64, 16, 28
+SERIES = ("gross", "tax", "net")
 
 
 def last_months(*, today: date, count: int = 12) -> list[str]:
     """The ``count`` months ending with the previous month, oldest first."""
-    year, month = today.year, today.month
-    out = []
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        out.append(f"{year:04d}-{month:02d}")
-    return out[::-1]
+    months = [Period.before(today)]
+    while len(months) < count:
+        months.append(months[-1].previous())
+    return [str(p) for p in reversed(months)]
 
 
-def chart_bars(*, totals: list[dict]) -> list[dict]:
-    """Bar geometry for an inline SVG: three bars (gross, tax, net) per month."""
-    top = max([t["gross"] for t in totals] + [Decimal("1")])
-    step = CHART_WIDTH / max(len(totals), 1)
-    out = []
+def axis_top(value: Decimal) -> Decimal:
+    """A round top for the amount axis: 1, 2 or 5 times a power of ten, at least ``value``."""
+    if value <= 0:
+        return Decimal(1)
+    power = Decimal(10) ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+def chart_bars(*, totals: list[dict]) -> dict:
+    """Geometry of an inline SVG bar chart: three bars (gross, tax, net) per month, an
+    amount axis with ticks and a month axis. Values go in each bar's title and in a
+    table beside the chart (the fallback for screen readers and small screens)."""
+    top = axis_top(max([t["gross"] for t in totals] + [Decimal(0)]))
+    plot_height = CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM
+    plot_width = CHART_WIDTH - PLOT_LEFT - 8
+    step = plot_width / max(len(totals), 1)
+    base = CHART_HEIGHT - PLOT_BOTTOM
+    months = []
     for i, month in enumerate(totals):
+        x0 = PLOT_LEFT + i * step
         bars = []
-        for j, key in enumerate(("gross", "tax", "net")):
-            height = float(month[key] / top) * (CHART_HEIGHT - 20)
+        for j, key in enumerate(SERIES):
+            height = float(month[key] / top) * plot_height
             bars.append(
                 {
                     "key": key,
-                    "x": round(i * step + 8 + j * CHART_BAR, 1),
-                    "y": round(CHART_HEIGHT - 20 - height, 1),
+                    "x": round(x0 + 6 + j * CHART_BAR, 1),
+                    "y": round(base - height, 1),
                     "height": round(height, 1),
                     "value": month[key],
                 }
             )
-        out.append({"period": month["period"], "x": round(i * step + 4, 1), "bars": bars})
-    return out
+        months.append(
+            {
+                "period": month["period"],
+                "label": month["period"][2:].replace("-", "/"),
+                "x": round(x0 + step / 2, 1),
+                "bars": bars,
+                "gross": month["gross"],
+                "tax": month["tax"],
+                "net": month["net"],
+            }
+        )
+    ticks = [{"value": top * k / 4, "y": round(base - plot_height * k / 4, 1)} for k in range(5)]
+    return {
+        "months": months,
+        "ticks": ticks,
+        "left": PLOT_LEFT,
+        "right": CHART_WIDTH - 8,
+        "top": PLOT_TOP,
+        "base": base,
+        "label_y": CHART_HEIGHT - 10,
+    }
 
 
 @login_required
@@ -64,7 +102,7 @@ def portal_home(request):
     charts = [
         {
             "agency": agency,
-            "months": chart_bars(
+            "chart": chart_bars(
                 totals=sel.portal_monthly_totals(user=request.user, agency=agency, months=months)
             ),
         }
@@ -96,11 +134,10 @@ def portal_run(request, run_id: int):
 @login_required
 def portal_run_csv(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
+    exporter = exporter_get("agency-run")
     response = StreamingHttpResponse(
         # Headers resolved now, in the request's language (the body streams later).
-        csv_stream(
-            headers=[str(h) for h in sel.RUN_CSV_HEADERS], rows=sel.portal_run_csv_rows(run=run)
-        ),
+        csv_stream(headers=[str(h) for h in exporter.headers], rows=exporter.rows(run)),
         content_type="text/csv; charset=utf-8",
     )
     name = f"payout-{run.agency.code}-{run.period}.csv"
@@ -119,6 +156,7 @@ def portal_statement(request, run_id: int, creator_id: int):
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),
+            "ytd": regime_year_to_date(line.regime),
         },
     )
 
@@ -136,6 +174,7 @@ def portal_statement_pdf(request, run_id: int, creator_id: int):
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),
+            "ytd": regime_year_to_date(line.regime),
         },
         request=request,
     )

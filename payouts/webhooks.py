@@ -2,9 +2,10 @@
 
 Decisions:
 
-- Every delivery is stored (``ConnectWebhookEvent``) before it is acted on; a bad, missing
-  or stale ``Stripe-Signature`` (Stripe's scheme, checked by the official library with its
-  5-minute tolerance) is stored as rejected and answered 400.
+- Every delivery is stored (``ConnectWebhookEvent``, through ``commerce.webhook_store``,
+  shared with the checkout webhook) before it is acted on; a bad, missing or stale
+  ``Stripe-Signature`` (Stripe's scheme, checked by the official library with its 5-minute
+  tolerance) is stored as rejected, as bounded evidence only, and answered 400.
 - One row per event id (unique): a replay answers 200 and changes nothing. An event whose
   processing crashed stays ``received`` and is processed again when Stripe retries.
 - ``transfer.reversed`` and ``transfer.updated`` say a transfer changed; what changed is
@@ -22,12 +23,11 @@ Decisions:
 
 from __future__ import annotations
 
-import json
 import logging
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from commerce.stripe_api import amount_to_minor, stripe_client
+from commerce.webhook_store import (
+    object_id,
+    webhook_body_limit,
+    webhook_body_read,
+    webhook_delivery_store,
+)
 
 from .models import ConnectWebhookEvent, Transfer
 from .transfers import TransferError, transfer_return
@@ -43,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 E = ConnectWebhookEvent.State
 REVERSAL_TYPES = ("transfer.reversed", "transfer.updated")
+HEADERS_KEPT = ("Stripe-Signature", "Content-Type", "User-Agent")
 
 
 class StripeUnavailable(Exception):
@@ -67,39 +74,27 @@ def _stripe_transfer(stripe_id: str) -> dict | None:
     }
 
 
-def connect_event_receive(*, body: bytes, signature: str | None) -> tuple[int, dict]:
-    """Store and verify one delivery, then process it. Returns (HTTP status, JSON body)."""
-    text = body.decode("utf-8", errors="replace")
-    secret = settings.STRIPE_CONNECT_WEBHOOK_SECRET
-    try:
-        if not secret:
-            logger.error("STRIPE_CONNECT_WEBHOOK_SECRET is not set: Connect events refused")
-            raise stripe.SignatureVerificationError("no webhook secret configured", signature)
-        if not signature:
-            raise stripe.SignatureVerificationError("missing Stripe-Signature header", None)
-        event = stripe.Webhook.construct_event(body, signature, secret)
-    except (ValueError, stripe.SignatureVerificationError) as error:
-        ConnectWebhookEvent.objects.create(
-            body=text, verified=False, state=E.REJECTED, note=str(error)[:500]
-        )
-        return 400, {"error": _("Invalid or missing Stripe signature.")}
-    obj = (json.loads(text).get("data") or {}).get("object") or {}
-    transfer_id = obj.get("id", "") if obj.get("object") == "transfer" else ""
-    try:
-        with transaction.atomic():
-            record = ConnectWebhookEvent.objects.create(
-                event_id=event.id,
-                type=event.type,
-                body=text,
-                verified=True,
-                stripe_transfer_id=transfer_id,
-            )
-    except IntegrityError:
-        record = ConnectWebhookEvent.objects.get(event_id=event.id)
+def connect_event_receive(*, body: bytes, headers) -> tuple[int, dict]:
+    """Store and verify one delivery (``commerce.webhook_store``: bounded evidence before
+    the signature is checked, the event once), then process it. Returns (status, JSON)."""
+    delivery = webhook_delivery_store(
+        model=ConnectWebhookEvent,
+        body=body,
+        headers=headers,
+        secret=settings.STRIPE_CONNECT_WEBHOOK_SECRET,
+        headers_of_interest=HEADERS_KEPT,
+        rejected_response={"error": _("Invalid or missing Stripe signature.")},
+        refs=lambda payload: {"stripe_transfer_id": object_id(payload, "transfer")},
+    )
+    if delivery.record is None:
+        return delivery.status, delivery.response
+    record = delivery.record
     try:
         return 200, {"status": connect_event_process(event_pk=record.pk)}
     except StripeUnavailable as error:
-        logger.warning("Connect event %s: Stripe unreachable, retried later: %s", event.id, error)
+        logger.warning(
+            "Connect event %s: Stripe unreachable, retried later: %s", record.event_id, error
+        )
         return 503, {"error": _("Stripe could not be reached; the event will be retried.")}
 
 
@@ -163,7 +158,11 @@ def connect_event_process(*, event_pk: int) -> str:
 @transaction.non_atomic_requests
 def stripe_connect_webhook(request):
     """POST from Stripe: thin; the work is in ``connect_event_receive``."""
-    status, body = connect_event_receive(
-        body=request.body, signature=request.headers.get("Stripe-Signature")
-    )
+    body = webhook_body_read(request)
+    if body is None:
+        limit = webhook_body_limit()
+        return JsonResponse(
+            {"error": _("The body is larger than %(max)d bytes.") % {"max": limit}}, status=413
+        )
+    status, body = connect_event_receive(body=body, headers=request.headers)
     return JsonResponse(body, status=status)

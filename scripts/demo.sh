@@ -9,6 +9,8 @@ LOCALSTRIPE_PORT=${LOCALSTRIPE_PORT:-8420}
 CONNECT_PORT=${CONNECT_PORT:-8421}
 DEMO_PORT=${DEMO_PORT:-8000}
 WEBHOOK_SECRET=whsec_demo_localstripe
+# Pages and emails link to the demo's own address (the sites framework, set on migrate).
+export SITE_DOMAIN="${SITE_DOMAIN:-127.0.0.1:$DEMO_PORT}"
 mkdir -p var
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -42,6 +44,8 @@ fi
 wait_port "$CONNECT_PORT"
 
 $BIN/python manage.py demo_data
+# Before demo_payouts: live permissions decide whether overseas creators' stream rewards count.
+$BIN/python manage.py demo_community
 $BIN/python manage.py demo_payouts
 echo "Serving the demo on http://127.0.0.1:$DEMO_PORT (admin: admin / admin)"
 SERVE_MEDIA=1 $BIN/python manage.py runserver --insecure --noreload "127.0.0.1:$DEMO_PORT"

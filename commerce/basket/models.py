@@ -16,6 +16,16 @@ class Basket(AbstractBasket):
         strategy = getattr(self, "_strategy", None)
         return getattr(strategy, "currency", None)
 
+    def all_lines(self):
+        # Oscar's cached lines, with each line's merchant and product class too: checkout
+        # splits the basket per merchant, and stock checks read the class (no query per line).
+        lines = super().all_lines()
+        if getattr(lines, "_result_cache", ()) is None and self.id is not None:
+            lines = self._lines = lines.select_related(
+                "stockrecord__partner", "product__product_class"
+            )
+        return lines
+
     def reprice(self) -> bool:
         """Re-price every line in this basket's strategy currency.
 

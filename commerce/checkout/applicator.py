@@ -1,9 +1,13 @@
-"""Surcharge applicator: duties and import taxes once the shipping address is known."""
+"""Surcharge applicator: duties and import taxes once the shipping address is known.
+
+One surcharge per charge code, summed over the order's import consignments (each quoted on
+its own); the per-consignment breakdown is kept on the order's consignments.
+"""
 
 from oscar.apps.checkout.applicator import *  # noqa: F403  (Oscar fork convention)
 from oscar.apps.checkout.applicator import SurchargeApplicator as CoreSurchargeApplicator
 
-from .context import request_landed_cost, session_address
+from .context import request_consignments, session_address
 from .labels import charge_label
 from .surcharges import LandedCostCharge
 
@@ -23,18 +27,12 @@ class SurchargeApplicator(CoreSurchargeApplicator):
             country, state = found
         if shipping_charge is None or not country:
             return ()
-        landed = request_landed_cost(
-            self.request,
-            basket=basket,
-            country=country,
-            state=state,
-            shipping=shipping_charge.excl_tax,
-        )
-        if not landed.allowed:
+        quote = request_consignments(self.request, basket=basket, country=country, state=state)
+        if not quote.allowed:
             return ()
         return tuple(
             LandedCostCharge(
                 code=charge.code, label=charge_label(charge.label), amount=charge.amount
             )
-            for charge in landed.charges
+            for charge in quote.charges
         )

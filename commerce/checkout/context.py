@@ -1,4 +1,4 @@
-"""Checkout state read from the request: the captured identity, address and landed cost.
+"""Checkout state read from the request: the captured identity, address and consignments.
 
 Kept apart from ``session`` (which Oscar imports while loading the applicator).
 """
@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from oscar.core.loading import get_model
 
-from .landed_cost import LandedCost, buyer_annual_used, landed_cost_quote
+from .consignments import CheckoutQuote, basket_consignments_quote
+from .landed_cost import buyer_annual_used
 
 UserAddress = get_model("address", "UserAddress")
 
@@ -47,16 +48,30 @@ def session_address(request) -> tuple[str, str] | None:
     return None
 
 
-def request_landed_cost(
-    request, *, basket, country: str, state: str, shipping: Decimal
-) -> LandedCost:
-    """The landed cost for this request's basket and address, computed once per request."""
+def session_method(request) -> str:
+    """The shipping method ("standard", "express") chosen in this checkout session."""
+    code = request.session.get("checkout_data", {}).get("shipping", {}).get("method_code") or ""
+    method = code.split("-", 1)[0]
+    return method if method in ("standard", "express") else "standard"
+
+
+def request_consignments(
+    request, *, basket, country: str, state: str = "", method: str | None = None
+) -> CheckoutQuote:
+    """The basket's consignments to ``country`` quoted once per request (and basket state).
+
+    A mainland-China destination counts the buyer's paid cross-border imports this year
+    (by the identity captured in this checkout) toward the annual limit.
+    """
+    method = method or session_method(request)
     identity = import_identity_get(request) if country == "CN" else None
-    key = (basket.pk, country, state, shipping, identity and identity["id_hash"])
-    cache = request.__dict__.setdefault("_landed_cost_cache", {})
+    lines_key = tuple((line.pk, line.quantity) for line in basket.all_lines())
+    key = (basket.pk, basket.currency, lines_key, country, state, method)
+    key += (identity and identity["id_hash"],)
+    cache = request.__dict__.setdefault("_consignments_cache", {})
     if key not in cache:
         used = buyer_annual_used(id_hash=identity["id_hash"]) if identity else Decimal("0")
-        cache[key] = landed_cost_quote(
-            basket=basket, country=country, state=state, shipping=shipping, annual_used=used
+        cache[key] = basket_consignments_quote(
+            basket=basket, country=country, state=state, method=method, annual_used=used
         )
     return cache[key]

@@ -8,6 +8,9 @@ from oscar.apps.checkout.forms import ShippingAddressForm as CoreShippingAddress
 from .identity import id_number_clean
 from .landed_cost import needs_import_identity
 
+# The identity fields, and what the address form's script reads to show or hide them.
+IDENTITY_FIELDS = ("real_name", "id_number")
+
 
 class ShippingAddressForm(CoreShippingAddressForm):
     real_name = forms.CharField(
@@ -24,6 +27,14 @@ class ShippingAddressForm(CoreShippingAddressForm):
     def __init__(self, *args, basket=None, **kwargs):
         self.basket = basket
         super().__init__(*args, **kwargs)
+        # Shown only when a mainland-China address would receive a cross-border consignment:
+        # a basket with nothing from abroad (everything ships from inside China) never asks.
+        if basket is None or not needs_import_identity(country="CN", basket=basket):
+            for name in IDENTITY_FIELDS:
+                del self.fields[name]
+        else:
+            for name in IDENTITY_FIELDS:
+                self.fields[name].widget.attrs["data-china-import"] = "1"
 
     def clean(self):
         cleaned = super().clean()
@@ -31,6 +42,7 @@ class ShippingAddressForm(CoreShippingAddressForm):
         code = getattr(country, "iso_3166_1_a2", "")
         if self.basket is None or not needs_import_identity(country=code, basket=self.basket):
             cleaned["id_number"] = ""
+            cleaned["real_name"] = ""
             return cleaned
         if not (cleaned.get("real_name") or "").strip():
             self.add_error("real_name", _("Give the buyer's real name for China Customs."))

@@ -10,10 +10,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 
+@sensitive_variables()  # an error report never shows the number
 def id_number_clean(*, number: str) -> str | None:
     """The compact 18-digit number if valid (checksum and birth date), else None."""
     try:
@@ -23,11 +25,13 @@ def id_number_clean(*, number: str) -> str | None:
     return compact if len(compact) == 18 else None
 
 
+@sensitive_variables()  # an error report never shows the number
 def id_number_mask(*, number: str) -> str:
     """1101**********1234: the first four and last four characters only."""
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+@sensitive_variables()  # an error report never shows the number
 def id_number_hash(*, number: str) -> str:
     """A keyed hash (HMAC-SHA256 with the secret key) to match a buyer across orders."""
     key = settings.SECRET_KEY.encode()

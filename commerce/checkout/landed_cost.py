@@ -21,6 +21,7 @@ from commerce.partner.fx import RateMissing, money_convert
 from tax.duties import DESTINATIONS, Consignment, Line, quote
 from tax.errors import TaxInputError
 
+from .reasons import reason_text
 from .tariff import tariff_rate
 
 logger = logging.getLogger(__name__)
@@ -65,9 +66,12 @@ def _country_code(value) -> str:
 
 
 def needs_import_identity(*, country: str, basket) -> bool:
-    """A mainland-China address receiving goods from abroad needs the buyer's identity."""
+    """A mainland-China address receiving a consignment from abroad (a cross-border import)
+    needs the buyer's identity; goods shipped from inside mainland China do not."""
+    from commerce.shipping.parcels import basket_parcels
+
     return country == "CN" and any(
-        (_country_code(line.product.origin_country) or "CN") != "CN" for line in basket.all_lines()
+        not parcel.domestic for parcel in basket_parcels(basket, destination="CN")
     )
 
 
@@ -85,16 +89,26 @@ def buyer_annual_used(*, id_hash: str, on: date | None = None) -> Decimal:
 
 def landed_cost_quote(
     *,
-    basket,
+    basket=None,
+    lines=None,
+    currency: str = "",
     country: str,
     state: str = "",
     shipping: Decimal,
     on: date | None = None,
     annual_used: Decimal = Decimal("0"),
+    ships_from: str = "",
 ) -> LandedCost:
-    """Quote duties and import taxes for ``basket`` shipped to ``country`` (``state``)."""
+    """Quote duties and import taxes on goods shipped to ``country`` (``state``).
+
+    The goods are ``lines`` (basket lines of one consignment, in ``currency``) or, for
+    callers quoting a whole basket, ``basket``. ``ships_from`` is the consignment's
+    ship-from country (the merchant's); without it the first line's origin stands in.
+    The caller decides that a consignment is an import: a domestic one is never quoted.
+    """
     on = on or timezone.localdate()
-    basket_currency = basket.currency
+    basket_currency = currency or basket.currency
+    basket_lines = list(lines if lines is not None else basket.all_lines())
     destination = destination_code(country=country, state=state)
     if destination == "CA-":
         return LandedCost(
@@ -108,9 +122,8 @@ def landed_cost_quote(
         )
     customs = dest.currency
     lines = []
-    ships_from = ""
     try:
-        for basket_line in basket.all_lines():
+        for basket_line in basket_lines:
             product = basket_line.product
             if country == "CN" and not product.cbec_eligible:
                 return LandedCost(
@@ -169,7 +182,14 @@ def landed_cost_quote(
             reason=_("We cannot deliver duty-paid to this destination yet."),
         )
     if not result.allowed:
-        return LandedCost(allowed=False, reason=result.reason)
+        # The engine's stable reason code, in the shopper's language (English text as the
+        # fallback for a code the checkout does not know yet).
+        return LandedCost(
+            allowed=False,
+            reason=reason_text(
+                code=result.reason_code, params=result.reason_params, fallback=result.reason
+            ),
+        )
 
     def back(charges) -> list[LandedCharge]:
         return [

@@ -1,4 +1,4 @@
-"""Checkout session fork: the China import identity and the landed-cost pre-conditions."""
+"""Checkout session fork: the China import identity and the consignments' pre-conditions."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from django.utils.translation import gettext as _
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout.session import CheckoutSessionMixin as CoreCheckoutSessionMixin
 
-from .context import import_identity_get, request_landed_cost
-from .landed_cost import LandedCost, needs_import_identity
+from commerce.shipping.parcels import ParcelRefused, basket_parcels, parcels_check
+
+from .consignments import CheckoutQuote
+from .context import import_identity_get, request_consignments
+from .landed_cost import needs_import_identity
 
 
 class CheckoutSessionMixin(CoreCheckoutSessionMixin):
@@ -27,42 +30,50 @@ class CheckoutSessionMixin(CoreCheckoutSessionMixin):
                 ),
             )
 
+    def check_basket_ships_to_destination(self, request):
+        """Goods the merchants cannot send to the address (no route, no weight, a country
+        we do not deliver to) send the shopper back to the basket, naming the product."""
+        address = self.get_shipping_address(request.basket)
+        if address is None:
+            return
+        country = address.country_id
+        try:
+            parcels_check(basket_parcels(request.basket, destination=country), destination=country)
+        except ParcelRefused as refusal:
+            raise exceptions.FailedPreCondition(
+                url=reverse("basket:summary"), message=str(refusal)
+            ) from refusal
+
     def check_landed_cost_is_allowed(self, request):
         basket = request.basket
         address = self.get_shipping_address(basket)
         if address is None:
             return
-        method = self.get_shipping_method(basket, address)
-        if method is None:
-            return
-        landed = request_landed_cost(
-            request,
-            basket=basket,
-            country=address.country_id,
-            state=address.state,
-            shipping=method.calculate(basket).excl_tax,
+        quote = request_consignments(
+            request, basket=basket, country=address.country_id, state=address.state
         )
-        if not landed.allowed:
+        if not quote.allowed:
+            url = "basket:summary" if quote.stage == "basket" else "checkout:shipping-address"
             raise exceptions.FailedPreCondition(
-                url=reverse("checkout:shipping-address"),
-                message=_("We cannot take this order: %(reason)s") % {"reason": landed.reason},
+                url=reverse(url),
+                message=_("We cannot take this order: %(reason)s") % {"reason": quote.reason},
             )
 
-    def landed_cost(self, basket, shipping_address, shipping_charge) -> LandedCost | None:
-        if shipping_address is None or shipping_charge is None:
+    def consignments(self, basket, shipping_address, shipping_method) -> CheckoutQuote | None:
+        if shipping_address is None or shipping_method is None:
             return None
-        return request_landed_cost(
+        return request_consignments(
             self.request,
             basket=basket,
             country=shipping_address.country_id,
             state=shipping_address.state,
-            shipping=shipping_charge.excl_tax,
+            method=getattr(shipping_method, "method", None),
         )
 
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
-        submission["landed_cost"] = self.landed_cost(
-            submission["basket"], submission["shipping_address"], submission["shipping_charge"]
+        submission["consignments"] = self.consignments(
+            submission["basket"], submission["shipping_address"], submission["shipping_method"]
         )
         submission["import_identity"] = import_identity_get(self.request)
         return submission

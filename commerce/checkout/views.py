@@ -6,13 +6,25 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.debug import sensitive_post_parameters
 from oscar.apps.checkout import views
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
-from .context import import_identity_clear, import_identity_get, import_identity_set
+from commerce.partner.ship_to import ship_to_for_request
+
+from .context import (
+    import_identity_clear,
+    import_identity_get,
+    import_identity_set,
+    request_consignments,
+)
+from .display import order_consignments_display, quote_display
 from .forms import ShippingAddressForm
 from .identity import id_number_hash, id_number_mask
 from .payments import PaymentDeclined, PaymentUnavailable, payment_intent_create
@@ -21,6 +33,20 @@ from .webhooks import stripe_events_waiting_process
 logger = logging.getLogger(__name__)
 
 Source = get_model("payment", "Source")
+Country = get_model("address", "Country")
+Consignment = get_model("order", "Consignment")
+
+# Card messages Stripe sends in English (``user_message``), shown in the shopper's language.
+PAYMENT_MESSAGES = (
+    gettext_noop("Your card was declined."),
+    gettext_noop("Your card has insufficient funds."),
+    gettext_noop("Your card has expired."),
+    gettext_noop("Your card's security code is incorrect."),
+    gettext_noop("Your card number is incorrect."),
+    gettext_noop("Your card does not support this type of purchase."),
+    gettext_noop("An error occurred while processing your card. Try again in a little bit."),
+    gettext_noop("Your card could not be charged."),
+)
 SourceType = get_model("payment", "SourceType")
 StripePayment = get_model("order", "StripePayment")
 OrderImportIdentity = get_model("order", "OrderImportIdentity")
@@ -29,9 +55,17 @@ IndexView = views.IndexView
 UserAddressUpdateView = views.UserAddressUpdateView
 UserAddressDeleteView = views.UserAddressDeleteView
 PaymentMethodView = views.PaymentMethodView
-ThankYouView = views.ThankYouView
 
 
+class ThankYouView(views.ThankYouView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["consignments"] = order_consignments_display(ctx["order"])
+        ctx["border_estimate"] = sum((c["border_estimate"] for c in ctx["consignments"]), 0)
+        return ctx
+
+
+@method_decorator(sensitive_post_parameters("id_number", "real_name"), name="dispatch")
 class ShippingAddressView(views.ShippingAddressView):
     form_class = ShippingAddressForm
 
@@ -39,6 +73,15 @@ class ShippingAddressView(views.ShippingAddressView):
         kwargs = super().get_form_kwargs()
         kwargs["basket"] = self.request.basket
         return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial() or {}
+        if not initial.get("country"):
+            # Default the address country to the shopper's ship-to country.
+            initial["country"] = Country.objects.filter(
+                iso_3166_1_a2=ship_to_for_request(self.request), is_shipping_country=True
+            ).first()
+        return initial
 
     def form_valid(self, form):
         number = form.cleaned_data.pop("id_number", "")
@@ -57,10 +100,30 @@ class ShippingAddressView(views.ShippingAddressView):
 
 
 class ShippingMethodView(views.ShippingMethodView):
-    pre_conditions = views.ShippingMethodView.pre_conditions + ["check_import_identity_is_captured"]
+    pre_conditions = views.ShippingMethodView.pre_conditions + [
+        "check_basket_ships_to_destination",
+        "check_import_identity_is_captured",
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        address = self.get_shipping_address(self.request.basket)
+        # Each method's consignments (shipping, delivery promise, who collects duties).
+        for method in ctx["methods"]:
+            method.consignment_rows = quote_display(
+                request_consignments(
+                    self.request,
+                    basket=self.request.basket,
+                    country=address.country_id,
+                    state=address.state,
+                    method=getattr(method, "method", None),
+                )
+            )
+        return ctx
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
+@method_decorator(sensitive_post_parameters("payment_method"), name="dispatch")  # card-adjacent
 class PaymentDetailsView(views.PaymentDetailsView):
     """Preview with Stripe.js card fields; "place order" creates and confirms the intent.
 
@@ -70,14 +133,28 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def get_pre_conditions(self, request):
         return super().get_pre_conditions(request) + [
+            "check_basket_ships_to_destination",
             "check_import_identity_is_captured",
             "check_landed_cost_is_allowed",
         ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["consignment_rows"] = quote_display(ctx.get("consignments"))
         ctx["stripe_js_url"] = settings.STRIPE_JS_URL
         ctx["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
+        return ctx
+
+    def get_message_context(self, order):
+        # The email reads the order's surcharges from several templates: fetch them once.
+        prefetch_related_objects([order], "surcharges")
+        ctx = super().get_message_context(order)
+        quote = getattr(order, "consignments_quote", None)
+        # Just placed: the consignments as written from this quote (no need to read back).
+        ctx["consignments"] = (
+            quote_display(quote) if quote is not None else order_consignments_display(order)
+        )
+        ctx["border_estimate"] = sum((c["border_estimate"] for c in ctx["consignments"]), 0)
         return ctx
 
     def send_order_placed_email(self, order):
@@ -95,7 +172,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def handle_place_order_submission(self, request):
         submission = self.build_submission()
         submission["payment_kwargs"]["payment_method"] = request.POST.get("payment_method", "")
-        submission["order_kwargs"]["landed_cost"] = submission.pop("landed_cost", None)
+        submission["order_kwargs"]["consignments"] = submission.pop("consignments", None)
         submission.pop("import_identity", None)
         return self.submit(**submission)
 
@@ -111,9 +188,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 payment_method=payment_method,
             )
         except PaymentDeclined as error:
-            raise UnableToTakePayment(str(error)) from error
+            # Stripe's card messages are English: show them in the shopper's language.
+            raise UnableToTakePayment(_(str(error))) from error
         except PaymentUnavailable as error:
             raise PaymentError(str(error)) from error
+        self._stripe_intent_id = payment.intent_id
         source_type, _created = SourceType.objects.get_or_create(
             code="stripe", defaults={"name": "Stripe"}
         )
@@ -139,7 +218,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         surcharges=None,
         **kwargs,
     ):
-        landed = kwargs.pop("landed_cost", None)
+        consignments = kwargs.get("consignments")
         with transaction.atomic():
             order = self.place_order(
                 order_number=order_number,
@@ -154,18 +233,20 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 **kwargs,
             )
             identity = import_identity_get(self.request)
-            if identity and order.shipping_address and order.shipping_address.country_id == "CN":
+            if identity and consignments is not None and consignments.needs_import_identity:
+                # Only the cross-border consignments count toward China's limits.
                 OrderImportIdentity.objects.create(
                     order=order,
                     real_name=identity["real_name"],
                     id_number_hash=identity["id_hash"],
                     id_number_masked=identity["id_masked"],
-                    counted_value=landed.taxable_value_cny if landed else 0,
+                    counted_value=consignments.taxable_value_cny,
                 )
-            payment = StripePayment.objects.select_for_update().get(order_number=order_number)
-            payment.order = order
-            payment.save(update_fields=["order", "updated_at"])
-            intent_id = payment.intent_id
+            # One UPDATE (it locks the row until commit, as select_for_update did).
+            StripePayment.objects.filter(order_number=order_number).update(
+                order=order, updated_at=timezone.now()
+            )
+            intent_id = self._stripe_intent_id
             transaction.on_commit(lambda: stripe_events_waiting_process(intent_id=intent_id))
             basket.submit()
         import_identity_clear(self.request)

@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from commerce.webhook_store import webhook_body_limit, webhook_body_read
+
 from .webhooks import stripe_event_receive
 
 
@@ -12,5 +14,9 @@ from .webhooks import stripe_event_receive
 @require_POST
 @transaction.non_atomic_requests
 def stripe_webhook(request):
-    status, body = stripe_event_receive(body=request.body, headers=request.headers)
+    body = webhook_body_read(request)
+    if body is None:
+        limit = webhook_body_limit()
+        return JsonResponse({"error": f"body larger than {limit} bytes"}, status=413)
+    status, body = stripe_event_receive(body=body, headers=request.headers)
     return JsonResponse(body, status=status)

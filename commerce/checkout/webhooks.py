@@ -1,15 +1,18 @@
-"""Stripe webhook deliveries: store, verify, de-duplicate, then act (see DESIGN.md §7)."""
+"""Stripe webhook deliveries: store, verify, de-duplicate, then act (see DESIGN.md §7).
+
+Storing and verifying is ``commerce.webhook_store`` (shared with the Connect webhook)."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
+
+from commerce.webhook_store import object_id, webhook_delivery_store
 
 from .payments import payment_mark_paid, payment_record_failure, stripe_client
 
@@ -28,38 +31,20 @@ class ProcessingFailed(Exception):
 
 
 def stripe_event_receive(*, body: bytes, headers) -> tuple[int, dict]:
-    """Store and verify one delivery, then process it. Returns (HTTP status, JSON body)."""
-    text = body.decode("utf-8", errors="replace")
-    kept = {name: headers.get(name) for name in HEADERS_KEPT if headers.get(name)}
-    signature = headers.get("Stripe-Signature")
-    try:
-        if not settings.STRIPE_WEBHOOK_SECRET or not signature:
-            raise stripe.SignatureVerificationError("missing signature or secret", signature)
-        event = stripe.Webhook.construct_event(body, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (ValueError, stripe.SignatureVerificationError) as error:
-        StripeEvent.objects.create(
-            body=text,
-            headers=kept,
-            verified=False,
-            state=StripeEvent.State.REJECTED,
-            error=str(error)[:500],
-        )
-        return 400, {"error": "invalid signature"}
-    data = json.loads(text)
-    obj = (data.get("data") or {}).get("object") or {}
-    intent_id = obj.get("id", "") if obj.get("object") == "payment_intent" else ""
-    try:
-        with transaction.atomic():
-            record = StripeEvent.objects.create(
-                event_id=event.id,
-                type=event.type,
-                body=text,
-                headers=kept,
-                verified=True,
-                intent_id=intent_id,
-            )
-    except IntegrityError:
-        record = StripeEvent.objects.get(event_id=event.id)
+    """Store and verify one delivery (``commerce.webhook_store``: bounded evidence before
+    the signature is checked, the event once), then process it. Returns (status, JSON)."""
+    delivery = webhook_delivery_store(
+        model=StripeEvent,
+        body=body,
+        headers=headers,
+        secret=settings.STRIPE_WEBHOOK_SECRET,
+        headers_of_interest=HEADERS_KEPT,
+        rejected_response={"error": "invalid signature"},
+        refs=lambda payload: {"intent_id": object_id(payload, "payment_intent")},
+    )
+    if delivery.record is None:
+        return delivery.status, delivery.response
+    record = delivery.record
     try:
         state = stripe_event_process(event_pk=record.pk)
     except ProcessingFailed:

@@ -29,6 +29,7 @@ from . import catalogue_data as data
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
 Note = get_model("catalogue", "Note")
 NoteProduct = get_model("catalogue", "NoteProduct")
 Partner = get_model("partner", "Partner")
@@ -93,21 +94,48 @@ def _creators(count: int, summary: DemoSummary) -> list[Creator]:
     return creators
 
 
+def _products_refresh(specs: list[data.ProductSpec]) -> None:
+    """Bring demo products an older data set wrote up to date: titles, HS codes, weights."""
+    fields = ("title_en", "title_zh_hans", "slug", "description_en", "hs_code", "weight_grams")
+    by_upc = {spec.upc: spec for spec in specs}
+    stale = []
+    for product in Product.objects.filter(upc__in=by_upc).only("upc", *fields):
+        spec = by_upc[product.upc]
+        wanted = (
+            spec.title_en or spec.title,
+            spec.title_zh or spec.title,
+            slugify(spec.title) or spec.upc.lower(),
+            spec.description,
+            spec.hs_code,
+            spec.weight_grams,
+        )
+        if tuple(getattr(product, f) for f in fields) != wanted:
+            for field, value in zip(fields, wanted, strict=True):
+                setattr(product, field, value)
+            stale.append(product)
+    Product.objects.bulk_update(stale, fields, batch_size=500)
+
+
 def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="cross-border-goods",
         defaults={"name": "Cross-border goods", "requires_shipping": True, "track_stock": True},
     )
     categories = {spec[0]: create_from_breadcrumbs(spec[0]) for spec in data.CATEGORIES}
+    for english, chinese in data.CATEGORY_NAMES_ZH.items():  # the storefront in Chinese
+        Category.objects.filter(name_en=english).update(name_zh_hans=chinese)
     specs = list(data.product_specs(count))
     existing = set(
         Product.objects.filter(upc__in=[s.upc for s in specs]).values_list("upc", flat=True)
     )
+    _products_refresh([spec for spec in specs if spec.upc in existing])
     new_specs = [spec for spec in specs if spec.upc not in existing]
     new_products = [
         Product(
             upc=spec.upc,
             title=spec.title,
+            title_en=spec.title_en or spec.title,
+            title_zh_hans=spec.title_zh or spec.title,
             slug=slugify(spec.title) or spec.upc.lower(),
             description=spec.description,
             product_class=product_class,
@@ -158,21 +186,33 @@ def _products(count: int, partners, summary: DemoSummary) -> list[Product]:
 
 def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Random) -> None:
     now = timezone.now()
-    existing = set(Note.objects.values_list("creator_id", "title"))
+    # A note is known by its creator and its number (the "#n" its title ends with), so a
+    # product renamed by a newer data set does not make the same note twice.
+    # Its title and body follow the product's current name.
+    existing = {
+        (note.creator_id, note.title.rsplit(" #", 1)[-1]): note
+        for note in Note.objects.only("id", "creator_id", "title", "body")
+    }
+    stale = []
     links = []
     for n in range(count):
         creator = creators[n % len(creators)]
         language = "zh-hans" if creator.country == "CN" or n % 5 == 0 else "en"
         picked = rng.sample(products, k=min(len(products), 2 + n % 3))
         title_tpl, body_tpl = data.NOTE_TEMPLATES[language][n % 3]
-        item = picked[0].title
+        item = picked[0].title_zh_hans if language == "zh-hans" else picked[0].title_en
         title = f"{title_tpl.format(item=item)} #{n + 1}"
-        if (creator.pk, title) in existing:
+        body = body_tpl.format(item=item)
+        known = existing.get((creator.pk, str(n + 1)))
+        if known is not None:
+            if (known.title, known.body) != (title, body):
+                known.title, known.body = title, body
+                stale.append(known)
             continue
         note = Note.objects.create(
             creator=creator,
             title=title,
-            body=body_tpl.format(item=item),
+            body=body,
             language=language,
             region=creator.country,
             published_at=now - timedelta(hours=7 * n + 1),
@@ -180,6 +220,7 @@ def _notes(count: int, creators, products, summary: DemoSummary, rng: random.Ran
         links += [NoteProduct(note=note, product=p, position=i) for i, p in enumerate(picked)]
         summary.notes_created += 1
     NoteProduct.objects.bulk_create(links, batch_size=1000)
+    Note.objects.bulk_update(stale, ["title", "body"], batch_size=500)
 
 
 def demo_data_load(*, products: int = 210, notes: int = 66, creators: int = 22) -> DemoSummary:

@@ -1,8 +1,11 @@
 """Order fork: order lines keep the note attribution their basket line had."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractLine
+
+from commerce.webhook_store import WebhookDelivery
 
 
 class Consignment(models.Model):
@@ -75,6 +78,51 @@ class Consignment(models.Model):
     def total(self):
         """What the shopper paid us for this consignment (goods, shipping, duties, taxes)."""
         return self.goods + self.shipping + self.duties + self.taxes
+
+
+class ConsignmentRefund(models.Model):
+    """One refund of one consignment: one Stripe refund of the order's PaymentIntent.
+
+    The row is written (and committed) before Stripe is called; its id is the Stripe
+    idempotency key, so a retry of the same refund can never refund twice. ``lines`` says
+    which order lines the goods part of the refund was for ({line id: amount}), so creator
+    commission is reversed on those lines only.
+    """
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    consignment = models.ForeignKey(
+        "order.Consignment", on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    lines = models.JSONField(_("amount per line"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.CREATED
+    )
+    stripe_refund_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "order"
+        ordering = ["pk"]
+        verbose_name = _("consignment refund")
+        verbose_name_plural = _("consignment refunds")
+
+    def __str__(self) -> str:
+        return f"{self.consignment_id} {self.amount} {self.currency} {self.state}"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"consignment-refund-{self.pk}"
 
 
 class Line(AbstractLine):
@@ -166,8 +214,11 @@ class StripePayment(models.Model):
         return f"{self.order_number} {self.intent_id or '-'} {self.state}"
 
 
-class StripeEvent(models.Model):
-    """Every webhook delivery, stored before anything is acted on."""
+class StripeEvent(WebhookDelivery):
+    """Every webhook delivery: bounded evidence before the signature is verified, the whole
+    event after (``commerce.webhook_store``)."""
+
+    reason_field = "error"
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -177,16 +228,9 @@ class StripeEvent(models.Model):
         IGNORED = "ignored", _("Ignored")
         FAILED = "failed", _("Failed")
 
-    event_id = models.CharField(_("event id"), max_length=255, unique=True, null=True)
-    type = models.CharField(_("type"), max_length=100, blank=True)
-    body = models.TextField(_("raw body"))
-    headers = models.JSONField(_("headers"), default=dict)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    verified = models.BooleanField(_("signature verified"), default=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="received")
     error = models.TextField(_("error"), blank=True)
     intent_id = models.CharField(_("PaymentIntent"), max_length=255, blank=True, db_index=True)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         app_label = "order"

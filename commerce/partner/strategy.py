@@ -55,6 +55,11 @@ class Default(
             currency or getattr(request, "currency", None) or settings.OSCAR_DEFAULT_CURRENCY
         )
 
+    def fetch_for_line(self, line, stockrecord=None):
+        # A basket line is bought from its own merchant's stock record (a marketplace: the
+        # line's merchant is its consignment), already loaded with the line.
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
+
     def fetch_for_product(self, product, stockrecord=None):
         # A product with no price in the shopper's currency (no FX rate) cannot be bought.
         info = super().fetch_for_product(product, stockrecord)

@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from catalog import selectors
 from catalog.cards import product_cards_prepare
+from commerce.storefront.i18n import category_label
 
 from .pagination import CountCachedPaginator
 
@@ -87,7 +88,7 @@ class ProductCategoryView(ProductListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["category"] = self.category
-        context["summary"] = self.category.name
+        context["summary"] = category_label(self.category.name)
         return context
 
 

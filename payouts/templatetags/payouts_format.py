@@ -52,3 +52,14 @@ def rate(value) -> str:
     """A tax rate as a percentage: "0.03" -> "3%", "0.2" -> "20%"."""
     amount = _decimal(value)
     return "" if amount is None else format_percent(amount, format="#,##0.##%", locale=_locale())
+
+
+@register.filter
+def figure_short(value) -> str:
+    """A compact amount for chart labels: "12K", "1.5M" (en) / "1.2万" (zh), by Babel."""
+    from babel.numbers import format_compact_decimal
+
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return format_compact_decimal(amount, locale=_locale(), fraction_digits=1)

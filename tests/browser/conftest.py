@@ -20,6 +20,7 @@ from tests.commerce.checkout.conftest import (  # noqa: E402,F401
     shop,
     stripe_settings,
 )
+from tests.storefront.conftest import demo_shop  # noqa: E402,F401  (a small demo shop)
 
 
 @pytest.fixture(scope="module")

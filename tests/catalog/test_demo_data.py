@@ -39,3 +39,37 @@ def test_demo_data_is_complete_and_idempotent():
     before = counts()
     call_command("demo_data")
     assert counts() == before
+
+
+def test_demo_products_are_worth_trusting():
+    """Unique titles, the goods' own HS headings, shipping weights of real parcels."""
+    from commerce.demo.catalogue_data import product_specs
+
+    call_command("demo_data")
+    titles = list(Product.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
+    assert not any("#" in title for title in titles)
+    hs = {title: code for title, code in Product.objects.values_list("title", "hs_code")}
+    assert hs["Sakura Mechanical keyboard"] == "847160"  # not headphones (851830)
+    assert hs["Sakura Wireless earbuds"] == "851830"
+    assert hs["Brooklyn Portable charger 10000 mAh"] == "850760"  # lithium-ion batteries
+    assert hs["Sakura Wool scarf"] == "621420"  # not T-shirts (610910)
+    assert hs["Hinode Cast iron teapot"] == "732391"
+    weights = dict(Product.objects.values_list("title", "weight_grams"))
+    assert weights["Sakura Matte lipstick"] < 100 < weights["Sakura Cast iron teapot"]
+    assert all(20 <= grams <= 2000 for grams in weights.values())
+    # The benchmark's 2,000 products are unique too.
+    big = [spec.title for spec in product_specs(2000)]
+    assert len(big) == len(set(big))
+
+
+def test_an_older_demo_database_is_brought_up_to_date():
+    call_command("demo_data")
+    product = Product.objects.get(upc="DEMO000001")
+    Product.objects.filter(pk=product.pk).update(title="Old title #1", hs_code="851830")
+    notes_before = Note.objects.count()
+    call_command("demo_data")
+    product.refresh_from_db()
+    assert (product.title, product.hs_code) == ("Sakura Hydrating face cream 50 ml", "330499")
+    assert Note.objects.count() == notes_before
+    assert not Note.objects.filter(title__contains="Old title").exists()

@@ -80,6 +80,11 @@ def emma(db, agency):
     Contract.objects.create(
         creator=creator, agency=agency, kind="employment", valid_from=date(2020, 1, 1)
     )
+    # Issue #15: stream rewards (gifts, tips) of an overseas creator also need live
+    # permission granted (agencies.live); emma is the creator who may earn them.
+    from agencies.live import State, live_permission_change
+
+    live_permission_change(creator=creator, to_state=State.GRANTED)
     return creator
 
 

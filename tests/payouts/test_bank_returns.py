@@ -1,5 +1,6 @@
 """Importing the bank's pain.002 status report for a batch we really wrote."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -464,3 +465,80 @@ def test_a_camt054_return_of_an_unpaid_unknown_or_partial_transfer_is_refused():
     with pytest.raises(BankReturnError, match="payout-transfer-999999 is none of our bank"):
         bank_return_import(data=unknown, filename="n")
     assert snapshot() == before
+
+
+# --- Encodings (issue #12: a UTF-16 pain.002 was a 500) -------------------------------------
+
+
+def _as_utf16(data: bytes, codec: str) -> bytes:
+    text = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    return bom + text.encode(codec)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_report_is_decoded_by_its_bom_and_imported(codec):
+    batch = written_batch(creators=2)
+    data = _as_utf16(pain002(batch, group="ACSC"), codec)
+    summary = bank_return_import(data=data, filename="sts16.xml")
+    assert (summary.paid, summary.rejected) == (2, 0)
+    assert set(batch.transfers.values_list("state", flat=True)) == {"paid"}
+    stored = BankReturnImport.objects.get()
+    assert stored.sha256 == summary.sha256 and "\x00" not in stored.content
+    # Kept as text (the declaration now says what the text column holds).
+    assert stored.content == pain002(batch, group="ACSC").decode()
+
+
+@pytest.mark.django_db
+def test_a_utf8_report_with_a_bom_is_imported():
+    batch = written_batch(creators=1)
+    summary = bank_return_import(data=b"\xef\xbb\xbf" + pain002(batch, group="ACSC"), filename="b")
+    assert summary.paid == 1
+
+
+@pytest.mark.django_db
+def test_undecodable_files_are_refused_with_one_sentence_and_nothing_changes(tmp_path):
+    batch = written_batch(creators=1)
+    good = pain002(batch, group="ACSC")
+    before = snapshot()
+    cases = {
+        "latin.xml": (
+            good.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"'),
+            "declares the encoding ISO-8859-1; send it as UTF-8 or UTF-16",
+        ),
+        "broken.xml": (good.replace(b"ICBC", b"IC\xffBC"), "not valid UTF-8 text (byte"),
+        "mixed.xml": (
+            b"\xff\xfe" + good.decode().encode("utf-16-le"),
+            "declares UTF-8 but is encoded as UTF-16-LE",
+        ),
+        "odd16.xml": (_as_utf16(good, "utf-16-le")[:-1], "not valid UTF-16-LE text"),
+        "utf32.xml": (b"\xff\xfe\x00\x00" + good.decode().encode("utf-32-le"), "UTF-32"),
+        "nul.xml": (good.replace(b"ICBC", b"IC\x00BC"), "NUL"),
+    }
+    for name, (data, message) in cases.items():
+        with pytest.raises(BankReturnError, match=re.escape(message)):
+            bank_return_import(data=data, filename=name)
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as error:
+            call_command("payout_bank_return", str(path))
+        assert "\n" not in str(error.value) and str(error.value).startswith(f"{name}: ")
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_upload_form_refuses_an_undecodable_file_as_a_field_error(admin_client):
+    batch = written_batch(creators=1)
+    before = snapshot()
+    data = pain002(batch, group="ACSC").replace(b"ICBC", b"IC\xffBC")
+    upload = SimpleUploadedFile("broken.xml", data, content_type="text/xml")
+    response = admin_client.post(reverse("finance-bank-returns"), {"file": upload})
+    assert response.status_code == 200
+    assert "broken.xml: The file is not valid UTF-8 text" in response.content.decode()
+    assert snapshot() == before
+    good = _as_utf16(pain002(batch, group="ACSC"), "utf-16-le")
+    upload = SimpleUploadedFile("sts16.xml", good, content_type="text/xml")
+    response = admin_client.post(reverse("finance-bank-returns"), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    assert set(batch.transfers.values_list("state", flat=True)) == {"paid"}

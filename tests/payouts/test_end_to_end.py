@@ -118,6 +118,12 @@ def world(db, settings):
         Contract.objects.create(
             creator=creators[handle], agency=agency, kind=kind, valid_from=date(2025, 1, 1)
         )
+    # Issue #15: an overseas creator's stream rewards need live permission granted.
+    from agencies.live import State, live_permission_change
+
+    for creator in creators.values():
+        if creator.is_overseas:
+            live_permission_change(creator=creator, to_state=State.GRANTED)
     ann, rob = UserFactory(username="ann"), UserFactory(username="rob")
     harbour.staff.add(ann)
     river.staff.add(rob)

@@ -23,6 +23,8 @@ def world(db):
     harbour, river = agency_make(code="harbour"), agency_make(code="river")
     lily = creator_make(agency=harbour, kind="employment")
     lily.display_name, lily.id_document_type, lily.id_number = "=Lily", "居民身份证", ID_NUMBER
+    # The run CSV's 姓名 is the legal name (issue #14), so it carries the formula too.
+    lily.legal_name = "=Lily"
     lily.save()
     earning_make(lily, "20000.00", when=at(2026, 1, 10))
     earning_make(lily, "30000.00", when=at(2026, 2, 10))

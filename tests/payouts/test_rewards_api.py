@@ -128,10 +128,15 @@ def test_json_number_with_extra_precision_is_refused(client, lily):
     assert response.status_code == 400 and response.json()["error"]["field"] == "amount"
 
 
-def test_json_number_amount_is_read_as_decimal(client, lily):
-    raw = json.dumps(event()).replace('"12.50"', "0.10").encode()
-    assert post_signed(client, None, raw=raw).status_code == 201
-    assert Earning.objects.get().amount == Decimal("0.10")
+def test_json_number_amount_is_refused_naming_the_field(client, lily):
+    # Changed by issue #12: amounts are decimal strings only (a JSON number is a float in
+    # most senders' hands); this test used to assert that 0.10 as a number was accepted.
+    for number in ("0.10", "10", "1e1"):
+        raw = json.dumps(event()).replace('"12.50"', number).encode()
+        response = post_signed(client, None, raw=raw)
+        assert response.status_code == 400
+        assert response.json()["error"]["field"] == "amount"
+    assert not Earning.objects.exists() and not EarningIntake.objects.exists()
 
 
 def test_yen_amounts_have_no_decimals(client, lily):

@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="YYYY-MM (platform-income: YYYY-Qn)")
+        # The exporters registry (payouts.exporters) gives the kinds.
         parser.add_argument("--kind", required=True, choices=EXPORT_KINDS)
         parser.add_argument("--agency", default="", help="only this agency's runs (its code)")
         parser.add_argument("-o", "--output", required=True, help="file (.csv or .xlsx)")
@@ -56,6 +57,9 @@ class Command(BaseCommand):
         except BaseException:
             self._discard(partial)
             raise
+        held = export.held_summary()
+        if held:
+            self.stderr.write(held)
         self.stdout.write(
             _("tax export %(kind)s %(period)s: %(count)d lines written to %(file)s")
             % {"kind": kind, "period": export.period, "count": count, "file": output}

@@ -217,14 +217,7 @@ def _taxes(
         )
     if dest.tax_key is None:
         return
-    rates = in_force(TAX_RATES[dest.tax_key], c.on)
-    if rates is None:
-        raise Refused(
-            f"{dest.prefix}:{_first_taxed(chosen)}",
-            f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
-            "no_tax_rates",
-            {"destination": c.destination, "on": c.on.isoformat()},
-        )
+    rates = _tax_rates_in_force(work, chosen)
     at_sale: dict[tuple[str, Decimal], list[tuple[int, Decimal]]] = {}
     values, extras = work.values, work.extras
     for i, band in enumerate(chosen):
@@ -252,6 +245,20 @@ def _taxes(
         method = _method(dest, period, "sale")
         for (i, base), share in zip(members, shares, strict=True):
             parts[i].append(Part(code, base, rate, share, method))
+
+
+def _tax_rates_in_force(work, chosen):
+    """The destination's import-tax rates on the quote's date, or a refusal naming the date."""
+    c, dest = work.consignment, work.dest
+    rates = in_force(TAX_RATES[dest.tax_key], c.on)
+    if rates is None:
+        raise Refused(
+            f"{dest.prefix}:{_first_taxed(chosen)}",
+            f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
+            "no_tax_rates",
+            {"destination": c.destination, "on": c.on.isoformat()},
+        )
+    return rates
 
 
 def _first_taxed(chosen: list[Band]) -> str:
@@ -371,18 +378,7 @@ def _japan(
     taxed = [i for i, band in enumerate(chosen) if band.regime != EXEMPT]
     if not taxed:
         return duties, parts
-    # Unreachable while Japan's consumption tax (from 2019-10-01, open) covers every duty
-    # period (from 2019-10-01): a guard for a future table, its mutants unobservable.
-    # pragma: no mutate start
-    rates = in_force(TAX_RATES[dest.tax_key], c.on)
-    if rates is None:
-        raise Refused(
-            f"{dest.prefix}:{_first_taxed(chosen)}",
-            f"{dest.name}: no tax rates on file for {c.on.isoformat()}",
-            "no_tax_rates",
-            {"destination": c.destination, "on": c.on.isoformat()},
-        )
-    # pragma: no mutate end
+    rates = _tax_rates_in_force(work, chosen)
     ((_, standard),) = rates.components
     values, duty_bases, duty_yen = [], [], []
     for i in taxed:

@@ -103,11 +103,85 @@ def shop(db, rates):
     return {"cream": cream, "bag": bag, "watch": watch}
 
 
+@pytest.fixture
+def market(shop):
+    """The demo's marketplace: merchants shipping from Shanghai, Tokyo and Brooklyn."""
+    from tests.factories import PartnerFactory, ProductFactory, StockRecordFactory
+
+    shanghai = PartnerFactory(code="shanghai", name="Shanghai Beauty", ship_from_country="CN")
+    tokyo = PartnerFactory(code="tokyo", name="Tokyo Goods", ship_from_country="JP")
+    brooklyn = PartnerFactory(code="brooklyn", name="Brooklyn Makers", ship_from_country="US")
+
+    def sold_by(partner, price, currency, **kwargs):
+        product = ProductFactory(**kwargs)
+        StockRecordFactory(
+            product=product, partner=partner, price=Decimal(price), price_currency=currency
+        )
+        return product
+
+    return {
+        "shanghai_cream": sold_by(
+            shanghai,
+            "268.00",
+            "CNY",
+            title="Shanghai cream",
+            origin_country="CN",
+            hs_code="330499",
+            cbec_eligible=True,
+            weight_grams=150,
+        ),
+        "tokyo_cream": sold_by(
+            tokyo,
+            "5600",
+            "JPY",
+            title="Tokyo cream",
+            origin_country="JP",
+            hs_code="330499",
+            cbec_eligible=True,
+            weight_grams=150,
+        ),
+        "tshirt": sold_by(
+            brooklyn,
+            "25.00",
+            "USD",
+            title="Brooklyn T-shirt",
+            origin_country="US",
+            hs_code="610910",
+            cbec_eligible=True,
+            weight_grams=200,
+        ),
+        # Each about GBP 95 at the customs rate: under GBP 135 alone, over it together.
+        "tokyo_kimono": sold_by(
+            tokyo,
+            "18500",
+            "JPY",
+            title="Tokyo kimono",
+            origin_country="JP",
+            hs_code="620442",
+            cbec_eligible=True,
+            weight_grams=600,
+        ),
+        "brooklyn_jacket": sold_by(
+            brooklyn,
+            "125.00",
+            "USD",
+            title="Brooklyn jacket",
+            origin_country="US",
+            hs_code="620193",
+            cbec_eligible=True,
+            weight_grams=900,
+        ),
+        "partners": {"shanghai": shanghai, "tokyo": tokyo, "brooklyn": brooklyn},
+        "sold_by": sold_by,
+    }
+
+
 ADDRESSES = {
     "GB": {"line4": "London", "postcode": "SW1A 1AA", "state": ""},
     "DE": {"line4": "Berlin", "postcode": "10115", "state": ""},
     "US": {"line4": "New York", "postcode": "10001", "state": "NY"},
     "CN": {"line4": "Shanghai", "postcode": "200000", "state": "Shanghai"},
+    "JP": {"line4": "Tokyo", "postcode": "100-0001", "state": ""},
     "BR": {"line4": "Rio", "postcode": "20000-000", "state": ""},
 }
 

@@ -1,0 +1,173 @@
+"""Curated internet slang (both languages), editable afterwards in the admin."""
+
+from django.db import migrations
+
+# (term, language, gloss_en, gloss_zh, explanation_en, explanation_zh, example)
+SLANG = [
+    ("种草", "zh-hans", "recommend (makes you want it)", "被推荐、想买",
+     "Literally 'to plant grass': to recommend a product so convincingly that the reader "
+     "wants to buy it; being 'planted' means you now want it.",
+     "字面是“种下草”，指分享推荐某样东西，让别人产生购买欲望；“被种草”就是被安利、想买了。",
+     "这个面霜真的绝绝子，强烈种草！"),
+    ("拔草", "zh-hans", "cured of wanting it / finally bought it", "不想买了／终于买了",
+     "Literally 'to pull up grass': either losing the urge to buy something (after a bad "
+     "review) or finally buying it, which ends the craving.",
+     "“种草”的反面：看了差评后不想买了；也指终于买到手、了却心愿。",
+     "看完测评直接拔草了。"),
+    ("绝绝子", "zh-hans", "absolutely amazing", "太绝了、好到极致",
+     "Exaggerated praise: 'absolutely the best'. Occasionally used sarcastically for "
+     "something absurdly bad.",
+     "夸张的赞美，表示“好到极致”；偶尔也反讽，表示离谱。",
+     "这家店的蛋糕绝绝子！"),
+    ("yyds", "zh-hans", "GOAT, the greatest of all time", "永远的神",
+     "Initials of 永远的神 (yǒngyuǎn de shén), 'forever a god': the best ever, like GOAT.",
+     "“永远的神”的拼音首字母缩写，表示某人或某物是最棒的。",
+     "这支口红yyds！"),
+    ("宝子", "zh-hans", "babe (friendly address)", "宝贝（对粉丝、朋友的亲切称呼）",
+     "An affectionate way to address followers or friends, like 'babe' or 'bestie'.",
+     "对粉丝或朋友的亲昵称呼，相当于“宝贝们”。",
+     "宝子们，今天分享一款好物！"),
+    ("平替", "zh-hans", "cheaper alternative, dupe", "平价替代品",
+     "Short for 平价替代: an affordable product that does the same job as an expensive "
+     "one, what English speakers call a 'dupe'.",
+     "“平价替代”的缩写：效果接近大牌、价格更低的替代品。",
+     "大牌精华的平替来了。"),
+    ("躺平", "zh-hans", "lie flat, opt out of the rat race", "放弃内卷、低欲望生活",
+     "'Lying flat': deliberately opting out of overwork and competition, doing the "
+     "minimum.",
+     "不再拼命竞争，选择低欲望、够用就好的生活态度。",
+     "周末就想在家躺平。"),
+    ("吃瓜", "zh-hans", "watch the drama, follow the gossip", "围观八卦",
+     "'Eating melon (seeds)': watching gossip or drama unfold from the sidelines; a "
+     "吃瓜群众 is a bystander.",
+     "在一旁围观八卦或热闹，不参与；“吃瓜群众”指围观者。",
+     "又有新瓜了，快来吃瓜。"),
+    ("凡尔赛", "zh-hans", "humblebrag", "凡尔赛文学、假装谦虚地炫耀",
+     "'Versailles': a humblebrag, showing off while pretending to complain or be modest.",
+     "表面谦虚或抱怨、实则炫耀的说话方式，即“凡尔赛文学”。",
+     "又被老板加薪了，好烦哦（凡尔赛）。"),
+    ("破防", "zh-hans", "emotionally hit, got to me", "心理防线被击破",
+     "From gaming, 'defence broken': deeply moved or upset by something.",
+     "原为游戏用语，指心理防线被击破：被感动或被刺痛。",
+     "看到这条评论我直接破防了。"),
+    ("内卷", "zh-hans", "rat race, pointless over-competition", "过度竞争",
+     "'Involution': competing ever harder for the same reward, so everyone works more "
+     "for nothing.",
+     "为同样的回报投入越来越多的无效竞争。",
+     "这个行业太内卷了。"),
+    ("安利", "zh-hans", "recommend enthusiastically", "热情推荐",
+     "From the brand Amway: to push a recommendation on friends with enthusiasm.",
+     "源自品牌名“安利”，指热情地向别人推荐。",
+     "给大家安利一款防晒。"),
+    ("踩雷", "zh-hans", "bought a dud", "买到不好的东西",
+     "'Stepping on a mine': buying or trying something that turns out bad.",
+     "买到或体验到不好的东西，像踩到地雷。",
+     "这款粉底我踩雷了。"),
+    ("打卡", "zh-hans", "check in (at a trendy place)", "到此一游并晒图",
+     "'Clocking in': visiting a popular spot (or doing a habit) and posting proof.",
+     "去热门地点并拍照分享；也指坚持做某事并记录。",
+     "周末去网红咖啡店打卡。"),
+    ("氛围感", "zh-hans", "vibe, aesthetic atmosphere", "营造出的气氛",
+     "The 'vibe' of a photo, look or place: soft, aesthetic, atmospheric.",
+     "照片、妆容或场景营造出的美好气氛。",
+     "这组照片氛围感拉满。"),
+    ("家人们", "zh-hans", "fam, everyone", "大家（对观众的称呼）",
+     "'Family members': how livestreamers and posters address their audience, like 'fam'.",
+     "主播或博主对观众的亲切称呼。",
+     "家人们，这个价格真的不能再低了！"),
+    ("拿捏", "zh-hans", "nailed it, totally in control", "完全掌控",
+     "To have something perfectly under control or nail a look.",
+     "完全掌握、恰到好处地搞定。",
+     "这个妆容拿捏了。"),
+    ("社死", "zh-hans", "social death, mortifying", "社会性死亡",
+     "Short for 社会性死亡: a moment so embarrassing you want to disappear.",
+     "“社会性死亡”的缩写，形容极度尴尬、丢脸的场面。",
+     "在地铁上摔了一跤，当场社死。"),
+    ("摆烂", "zh-hans", "give up on purpose", "破罐破摔",
+     "To stop trying and let things go bad on purpose.",
+     "明知情况不好，干脆放弃努力、任其发展。",
+     "减肥第三天，我决定摆烂。"),
+    ("no cap", "en", "no lie, for real", "不骗你、说真的",
+     "'No lie': says the speaker is being completely honest (cap = a lie).",
+     "“说真的、没夸张”；cap 在俚语里指谎话。",
+     "This serum changed my skin, no cap."),
+    ("slay", "en", "do brilliantly, look amazing", "太飒了、表现超棒",
+     "To do something brilliantly or look amazing; 'you slayed' is high praise.",
+     "表现出色、惊艳全场，类似“太飒了”“杀疯了”。",
+     "That outfit? You slay."),
+    ("rizz", "en", "charm, flirting skill", "魅力、撩人能力",
+     "Charisma, especially the ability to charm or flirt (from 'charisma').",
+     "来自 charisma，指吸引人、会撩的魅力。",
+     "He's got serious rizz."),
+    ("lowkey", "en", "a little, secretly", "有点儿、偷偷地",
+     "Somewhat, quietly or secretly: 'I lowkey love it' = I quietly love it.",
+     "“有点儿、悄悄地”，语气低调。",
+     "I lowkey want the matching bag too."),
+    ("highkey", "en", "openly, very much", "非常、毫不掩饰地",
+     "The opposite of lowkey: openly and very much.",
+     "与 lowkey 相反：非常、公开地。",
+     "I highkey need this in every colour."),
+    ("it's giving", "en", "it has the vibe of", "有……的感觉",
+     "Says what something evokes: 'it's giving luxury' = it feels luxurious.",
+     "表示“给人……的感觉”，如 it's giving luxury 即“很有高级感”。",
+     "This packaging? It's giving luxury."),
+    ("bussin", "en", "really good (food)", "太好吃了",
+     "Extremely good, mostly said of food.",
+     "非常好，多形容食物好吃。",
+     "These snacks are bussin."),
+    ("delulu", "en", "delusional (jokingly)", "幻想型、自我陶醉",
+     "Short for 'delusional', said jokingly of unrealistic hopes.",
+     "delusional 的缩写，开玩笑地说某人不切实际地幻想。",
+     "Delulu is the solulu."),
+    ("dupe", "en", "cheaper look-alike", "平替",
+     "A cheaper product that copies an expensive one's effect or look: Chinese 平替.",
+     "与贵价商品效果或外观相似的便宜替代品，即“平替”。",
+     "Best dupe for that luxury lipstick."),
+    ("glow up", "en", "big transformation for the better", "逆袭变美",
+     "A striking transformation for the better, in looks or life.",
+     "外貌或生活状态明显变好的蜕变。",
+     "My skin's glow up after a month!"),
+    ("spill the tea", "en", "share the gossip", "爆料、八卦",
+     "To share gossip ('tea' = gossip).",
+     "分享八卦内幕；tea 在俚语里指八卦。",
+     "Okay, spill the tea about that launch."),
+    ("main character energy", "en", "confident, centre-stage vibe", "主角光环",
+     "Acting as if you are the lead of your own film: confident, the centre of attention.",
+     "像电影主角一样自信、引人注目，类似“主角光环”。",
+     "Walking in with main character energy."),
+    ("understood the assignment", "en", "nailed exactly what was needed", "完美拿捏",
+     "Did exactly what the moment called for, perfectly.",
+     "完全理解并完美完成了该做的事，类似“拿捏了”。",
+     "Her look for the gala? She understood the assignment."),
+    ("sus", "en", "suspicious, shady", "可疑",
+     "Short for 'suspicious': something seems off.",
+     "suspicious 的缩写，表示“可疑、不对劲”。",
+     "Those reviews look kinda sus."),
+]
+
+
+def seed(apps, schema_editor):
+    SlangTerm = apps.get_model("translation", "SlangTerm")
+    for term, language, gloss_en, gloss_zh, explanation_en, explanation_zh, example in SLANG:
+        SlangTerm.objects.update_or_create(
+            language=language,
+            term=term,
+            defaults=dict(
+                gloss_en=gloss_en,
+                gloss_zh=gloss_zh,
+                explanation_en=explanation_en,
+                explanation_zh=explanation_zh,
+                example=example,
+            ),
+        )
+
+
+def unseed(apps, schema_editor):
+    SlangTerm = apps.get_model("translation", "SlangTerm")
+    SlangTerm.objects.filter(term__in=[row[0] for row in SLANG]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("translation", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, unseed)]

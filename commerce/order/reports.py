@@ -1,0 +1,47 @@
+"""Order report fork: every amount with its currency, totals per currency (never added
+across currencies)."""
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.order import reports as core
+from oscar.apps.order.reports import *  # noqa: F403  (Oscar fork convention)
+
+
+def order_totals_by_currency(orders) -> list[tuple[str, object]]:
+    rows = orders.order_by().values("currency").annotate(total=Sum("total_incl_tax"))
+    return sorted((row["currency"], row["total"]) for row in rows)
+
+
+class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
+    def generate_csv(self, response, orders):
+        writer = self.get_csv_writer(response)
+        writer.writerow(
+            [
+                _("Order number"),
+                _("Name"),
+                _("Email"),
+                _("Total incl. tax"),
+                _("Currency"),
+                _("Date placed"),
+            ]
+        )
+        for order in orders:
+            writer.writerow(
+                [
+                    order.number,
+                    order.user.get_full_name() if order.user_id else "-",
+                    order.email,
+                    order.total_incl_tax,
+                    order.currency,
+                    self.format_datetime(order.date_placed),
+                ]
+            )
+        for currency, total in order_totals_by_currency(orders):
+            writer.writerow([_("Total"), "", "", total, currency, ""])
+
+
+class OrderReportGenerator(core.OrderReportGenerator):
+    formatters = {
+        "CSV_formatter": OrderReportCSVFormatter,
+        "HTML_formatter": core.OrderReportHTMLFormatter,
+    }
