@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint format messages clean
+.PHONY: demo test bench mutation lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	scripts/bench.sh
+
+# Mutation testing of the money and safety modules (minutes per group; not part of `test`).
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet 'mutmut>=3.8,<4'
+	scripts/mutation.sh $(GROUPS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 # A leaf module (Django and cryptography only), so agencies may use it below commerce.
-from commerce.residency.fields import EncryptedCharField
+from agencies.encryption.fields import EncryptedCharField
 
 from .validators import (
     ID_DOCUMENT_TYPES,

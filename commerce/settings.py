@@ -132,7 +132,7 @@ residency_check(
     },
     production=PRODUCTION,
 )
-DATABASE_ROUTERS = ["commerce.residency.regions.ResidencyRouter"]
+DATABASE_ROUTERS = ["agencies.encryption.regions.ResidencyRouter"]
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -44,3 +44,15 @@ def rates(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgresql(db):
+    """For tests that only mean something on PostgreSQL (row locks across processes, the
+    ledger trigger, worker processes): they FAIL elsewhere instead of skipping, so a suite
+    accidentally run on SQLite cannot pass while proving nothing."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", (
+        f"this test needs PostgreSQL, not {connection.vendor}: run it with `make test`"
+    )

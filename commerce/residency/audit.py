@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from django.db import connections
 
+from agencies.encryption.regions import global_region, region_database
 from commerce.residency.models import HomeRegion, PersonalRecord
-from commerce.residency.regions import global_region, region_database
 
 # Values shorter than this (country codes, initials) would match unrelated text.
 MIN_LENGTH = 4

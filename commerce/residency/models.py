@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from commerce.residency.fields import EncryptedJSONField
+from agencies.encryption.fields import EncryptedJSONField
 
 
 class HomeRegion(models.Model):

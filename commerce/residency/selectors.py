@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 
+from agencies.encryption.regions import global_region, region_database, region_for_country
 from commerce.residency.models import HomeRegion, PersonalRecord
-from commerce.residency.regions import global_region, region_database, region_for_country
 
 PERSONAL_KEYS = ("first_name", "last_name", "email", "phone", "addresses", "legal_name")
 
@@ -70,7 +70,7 @@ def personal_data_get_many(*, users: Iterable) -> dict[int, dict]:
 def user_by_email(*, email: str):
     """The user signed up with ``email``, by keyed hash for regional users (their email is
     not in the global database), else by the global column."""
-    from commerce.residency.crypto import keyed_hash
+    from agencies.encryption.crypto import keyed_hash
 
     home = (
         HomeRegion.objects.select_related("user")

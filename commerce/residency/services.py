@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commerce.residency.crypto import keyed_hash
+from agencies.encryption.crypto import keyed_hash
+from agencies.encryption.regions import region_database, region_for_country, regions
 from commerce.residency.models import HomeRegion, PersonalRecord, PrivacyRequest, RegionMove
-from commerce.residency.regions import region_database, region_for_country, regions
 
 # Earnings not yet paid out: erasure of their creator is refused.
 UNPAID_EARNING_STATES = ("pending", "available", "in_run")

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count, Sum
 
 from agencies.models import Agency, Contract, Creator
@@ -41,7 +40,7 @@ from .factories import at, balance, creator_make, earning_make, payout_rate_make
 from .workers import celery_workers
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need a server"),
+    pytest.mark.usefixtures("postgresql"),  # worker processes need a server
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -20,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -36,7 +35,7 @@ from .factories import balance
 from .workers import celery_workers
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need a server"),
+    pytest.mark.usefixtures("postgresql"),  # worker processes need a server
     pytest.mark.django_db(transaction=True),
 ]
 

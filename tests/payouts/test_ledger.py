@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from payouts.ledger import LedgerImbalance, Leg, ledger_entry_post, ledger_first_break
 from payouts.models import Entry, PayoutLine, Posting
@@ -74,7 +74,7 @@ def _raw_unbalanced_entry():
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.usefixtures("postgresql")
 @pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_to_commit_an_unbalanced_entry():
     with pytest.raises(IntegrityError, match="does not balance"):

@@ -336,7 +336,7 @@ def test_the_monthly_task_computes_every_scope_of_the_period():
     assert PayoutRun.objects.count() == 2 and PayoutLine.objects.count() == 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across threads")
+@pytest.mark.usefixtures("postgresql")
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_computations_make_one_run():
     creators = [creator_make() for _ in range(3)]

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from agencies.encryption.crypto import TOKEN_PREFIX
 from agencies.models import Agency, Creator
-from commerce.residency.crypto import TOKEN_PREFIX
 from tests.factories import CreatorFactory
 from tests.payouts.factories import agency_make
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
+from agencies.encryption.crypto import TOKEN_PREFIX
+from agencies.encryption.regions import region_database, region_for_country
 from commerce.residency import selectors, services
-from commerce.residency.crypto import TOKEN_PREFIX
 from commerce.residency.models import HomeRegion, PersonalRecord, RegionMove
-from commerce.residency.regions import region_database, region_for_country
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")

@@ -3,6 +3,7 @@
 Each case starts ``manage.py`` in a subprocess with a clean environment, as a server would.
 """
 
+import base64
 import os
 import secrets
 import subprocess
@@ -31,6 +32,15 @@ CLEARED = {
     # Set by the browser tests' conftest for Playwright's event loop; a production
     # environment never has it (check --deploy reports async.E001 when it does).
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    # Issue #17's keys and regions: the documented environment below must name them itself.
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_ENCRYPTION_KEYS_US",
+    "FIELD_ENCRYPTION_KEYS_EU",
+    "BUYER_ID_HASH_KEY",
+    "PERSONAL_DATA_HASH_KEY",
+    "RESIDENCY_REGIONS",
+    "DATABASE_URL_US",
+    "DATABASE_URL_EU",
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
 }
@@ -41,6 +51,9 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "shop.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://shop.example.com",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
+    "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "BUYER_ID_HASH_KEY": secrets.token_urlsafe(50),
+    "PERSONAL_DATA_HASH_KEY": secrets.token_urlsafe(50),
 }
 SHOW = (
     "from django.conf import settings as s; print(repr(("

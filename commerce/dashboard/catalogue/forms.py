@@ -9,6 +9,7 @@ from oscar.apps.dashboard.catalogue import forms as core_forms
 
 from catalog.translation.engines import TranslationError
 from catalog.translation.services import product_fields_machine_fill
+from commerce.storefront.i18n import category_label
 
 CROSS_BORDER_FIELDS = [
     "origin_country",
@@ -193,3 +194,13 @@ class CategoryForm(core_forms.CategoryForm):
         if not (data.get("name_en") or data.get("name_zh_hans")):
             self.add_error("name_en", _("Give the name in at least one language."))
         return data
+
+
+class ProductClassSelectForm(core_forms.ProductClassSelectForm):
+    """Oscar's "create a product of type" choice, the types named in the reader's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product_class"].label_from_instance = lambda product_class: category_label(
+            product_class.name
+        )

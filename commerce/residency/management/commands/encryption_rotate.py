@@ -5,8 +5,8 @@ column; an undecryptable value exits 1 with one line naming table, column and ro
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commerce.residency.crypto import UndecryptableValue
-from commerce.residency.rotation import all_rotate
+from agencies.encryption.crypto import UndecryptableValue
+from agencies.encryption.rotation import all_rotate
 
 
 class Command(BaseCommand):

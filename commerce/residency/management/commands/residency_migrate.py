@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from commerce.residency.regions import regional_aliases
+from agencies.encryption.regions import regional_aliases
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from commerce.residency import crypto
+from agencies.encryption import crypto
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def all_rotate(*, aliases: list[str] | None = None) -> Iterator[ColumnResult]:
     """Every encrypted field of every installed model, in every database holding it."""
     from django.db import connections, router
 
-    from commerce.residency.fields import encrypted_fields
+    from agencies.encryption.fields import encrypted_fields
 
     for model, field in encrypted_fields():
         for alias in aliases or list(connections):

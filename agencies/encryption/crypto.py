@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from commerce.residency.regions import region_of_database
+from agencies.encryption.regions import region_of_database
 
 # Every Fernet token starts with the version byte 0x80, "gAAAAA" in urlsafe base64.
 TOKEN_PREFIX = "gAAAAA"

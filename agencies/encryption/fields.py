@@ -8,7 +8,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact, In
 
-from commerce.residency import crypto
+from agencies.encryption import crypto
 
 
 class EncryptedFieldMixin:
