@@ -5,7 +5,7 @@ from oscar.apps.basket.views import *  # noqa: F403  (Oscar fork convention)
 
 from commerce.checkout.context import request_consignments
 from commerce.checkout.display import quote_display
-from commerce.partner.ship_to import ship_to_for_request
+from commerce.partner.ship_to import ship_to_for_request, ship_to_state_for_request
 
 
 class BasketView(views.BasketView):
@@ -15,12 +15,12 @@ class BasketView(views.BasketView):
         if basket.is_empty:
             return ctx
         country = ship_to_for_request(self.request)
-        # An estimate until the address is known: Canada is estimated for Ontario.
+        # An estimate until the address is known: Canada for the chosen province.
         quote = request_consignments(
             self.request,
             basket=basket,
             country=country,
-            state="ON" if country == "CA" else "",
+            state=ship_to_state_for_request(self.request),
             method="standard",
         )
         ctx["estimate"] = quote

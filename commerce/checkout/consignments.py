@@ -246,10 +246,13 @@ def basket_consignments_quote(
     )
 
 
-def product_estimate(*, product, stockrecord, price, country: str) -> CheckoutQuote | None:
+def product_estimate(
+    *, product, stockrecord, price, country: str, state: str = ""
+) -> CheckoutQuote | None:
     """An estimate for one unit of ``product`` to ``country`` (product page), or None.
 
-    ``price`` is the shopper's ``purchase_info.price``. Canada is estimated for Ontario.
+    ``price`` is the shopper's ``purchase_info.price``. Canada is estimated for ``state``
+    (the ship-to's province; Ontario when none is given).
     """
     if stockrecord is None or not getattr(price, "exists", False):
         return None
@@ -265,5 +268,5 @@ def product_estimate(*, product, stockrecord, price, country: str) -> CheckoutQu
         parcels=basket_parcels(basket, destination=country),
         currency=price.currency,
         country=country,
-        state="ON" if country == "CA" else "",
+        state=(state or "ON") if country == "CA" else "",
     )

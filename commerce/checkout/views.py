@@ -16,7 +16,7 @@ from oscar.apps.checkout import views
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
-from commerce.partner.ship_to import ship_to_for_request
+from commerce.partner.ship_to import ship_to_for_request, ship_to_state_for_request
 
 from .context import (
     import_identity_clear,
@@ -81,6 +81,8 @@ class ShippingAddressView(views.ShippingAddressView):
             initial["country"] = Country.objects.filter(
                 iso_3166_1_a2=ship_to_for_request(self.request), is_shipping_country=True
             ).first()
+            if not initial.get("state") and ship_to_state_for_request(self.request):
+                initial["state"] = ship_to_state_for_request(self.request)
         return initial
 
     def form_valid(self, form):

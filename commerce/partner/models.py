@@ -1,11 +1,23 @@
 """Partner fork: Oscar's partners and stock records, plus stored FX rates."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from oscar.apps.partner.abstract_models import AbstractPartner
 
 from catalog.validators import validate_currency_code
+from commerce.shipping.zones import ships_to_unknown
+
+
+def validate_ships_to(value: str) -> None:
+    unknown = ships_to_unknown(value)
+    if unknown:
+        raise ValidationError(
+            _("Not a country we deliver to, EU or a shipping zone: %(codes)s"),
+            params={"codes": ", ".join(unknown)},
+            code="ships_to",
+        )
 
 
 class Partner(AbstractPartner):
@@ -14,6 +26,20 @@ class Partner(AbstractPartner):
     ``origin_country`` (where it was made) is a different fact, the one customs asks for."""
 
     ship_from_country = CountryField(_("ships from"), blank=True)
+    # Where this merchant delivers: ISO countries, "EU" or zones (asia, europe,
+    # north_america, oceania), space- or comma-separated; blank: everywhere we deliver.
+    # Authoritative: the merchant's own country is not implied.
+    ships_to = models.CharField(
+        _("ships to"),
+        max_length=255,
+        blank=True,
+        validators=[validate_ships_to],
+        help_text=_(
+            "Countries (ISO codes such as GB, FR), EU, or zones (asia, europe, "
+            "north_america, oceania), separated by spaces or commas. Blank: everywhere "
+            "we deliver."
+        ),
+    )
 
 
 class Rate(models.Model):

@@ -3,6 +3,10 @@
 Kept in a cookie the shopper can change; the default follows the language and currency.
 Estimates of duties and import taxes on the product and basket pages are for this country;
 the checkout's address country defaults to it.
+
+Canada's import taxes depend on the province (GST, HST, QST, PST), so a Canadian ship-to
+carries one: the choice is "CA-QC", "CA-BC", ... (ISO 3166-2). A bare "CA" (an older cookie,
+or the default) is estimated for Ontario and says so.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from commerce.shipping.zones import SHIPPING_COUNTRIES
+from tax.duties.countries import CA_PROVINCES
 
 SHIP_TO_COOKIE = "ship_to"
 ONE_YEAR = 365 * 24 * 3600
@@ -22,10 +27,24 @@ ONE_YEAR = 365 * 24 * 3600
 # Currency -> the destination it most likely means (Chinese + CNY: mainland China).
 DEFAULT_BY_CURRENCY = {"CNY": "CN", "GBP": "GB", "JPY": "JP", "EUR": "DE", "HKD": "HK"}
 FALLBACK = "US"
+CA_DEFAULT_PROVINCE = "ON"
+
+
+def ship_to_split(code: str | None) -> tuple[str, str]:
+    """ "CA-QC" -> ("CA", "QC"); "CA" -> ("CA", "ON"); "GB" -> ("GB", "")."""
+    country, _sep, state = (code or "").upper().partition("-")
+    if country == "CA" and state not in CA_PROVINCES:
+        state = CA_DEFAULT_PROVINCE
+    return country, state if country == "CA" else ""
 
 
 def ship_to_supported(code: str | None) -> bool:
-    return bool(code) and code in SHIPPING_COUNTRIES
+    if not code:
+        return False
+    country, _sep, state = code.upper().partition("-")
+    if state:
+        return country == "CA" and state in CA_PROVINCES
+    return country in SHIPPING_COUNTRIES
 
 
 def ship_to_default(*, language: str | None, currency: str | None) -> str:
@@ -38,8 +57,8 @@ def ship_to_default(*, language: str | None, currency: str | None) -> str:
     return FALLBACK
 
 
-def ship_to_for_request(request) -> str:
-    """The chosen ship-to country, or the default for the language and currency."""
+def ship_to_code_for_request(request) -> str:
+    """The chosen ship-to ("GB", "CA-QC"), or the default for the language and currency."""
     found = getattr(request, "_ship_to", None)
     if found:
         return found
@@ -53,6 +72,16 @@ def ship_to_for_request(request) -> str:
     return chosen
 
 
+def ship_to_for_request(request) -> str:
+    """The chosen ship-to country (ISO 3166-1)."""
+    return ship_to_split(ship_to_code_for_request(request))[0]
+
+
+def ship_to_state_for_request(request) -> str:
+    """The chosen ship-to province for Canada ("ON" unless chosen), else ""."""
+    return ship_to_split(ship_to_code_for_request(request))[1]
+
+
 def country_name(code: str) -> str:
     """A country's name in the active language (CLDR through Babel), else in English."""
     try:
@@ -63,9 +92,19 @@ def country_name(code: str) -> str:
     return name or str(countries.name(code)) or code
 
 
+def ship_to_name(code: str) -> str:
+    """ "GB" -> "United Kingdom"; "CA-QC" -> "Canada (Quebec)"."""
+    country, state = ship_to_split(code)
+    name = country_name(country)
+    return f"{name} ({CA_PROVINCES[state]})" if state else name
+
+
 def ship_to_choices() -> list[tuple[str, str]]:
-    """(code, name in the active language), sorted by name."""
-    return sorted(((code, country_name(code)) for code in SHIPPING_COUNTRIES), key=lambda c: c[1])
+    """(code, name in the active language), sorted by name; Canada once per province."""
+    codes = [code for code in SHIPPING_COUNTRIES if code != "CA"]
+    if "CA" in SHIPPING_COUNTRIES:
+        codes += [f"CA-{province}" for province in CA_PROVINCES]
+    return sorted(((code, ship_to_name(code)) for code in codes), key=lambda c: c[1])
 
 
 @require_POST
@@ -91,10 +130,13 @@ def ship_to_switch(request):
 
 
 def ship_to(request) -> dict:
-    """Context processor: the ship-to country and the countries we deliver to."""
-    code = ship_to_for_request(request)
+    """Context processor: the ship-to country (and Canadian province), the choices."""
+    code = ship_to_code_for_request(request)
+    country, state = ship_to_split(code)
     return {
-        "ship_to_country": code,
-        "ship_to_name": country_name(code),
+        "ship_to_country": country,
+        "ship_to_state": state,
+        "ship_to_code": f"{country}-{state}" if state else country,
+        "ship_to_name": ship_to_name(code),
         "ship_to_choices": ship_to_choices,
     }

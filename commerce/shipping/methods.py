@@ -48,7 +48,9 @@ class ZoneMethod(Base):
         for parcel in self.parcels(basket):
             # A parcel that cannot be priced (no route, no weight) is refused by the
             # checkout's pre-conditions before any charge is used; it adds nothing here.
-            if parcel.zone is None or any(not line.product.weight_grams for line in parcel.lines):
+            if not parcel.deliverable or any(
+                not line.product.weight_grams for line in parcel.lines
+            ):
                 continue
             amount += parcel.shipping(method=self.method, currency=currency)
         return prices.Price(currency=currency, excl_tax=amount, tax=Decimal("0"))

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from commerce.partner.fx import money_convert
 
-from .zones import BASE_CURRENCY, DELIVERY_DAYS, route_zone, shipping_price_cny, zone_for
+from .zones import (
+    BASE_CURRENCY,
+    DELIVERY_DAYS,
+    route_zone,
+    shipping_price_cny,
+    ships_to_covers,
+    zone_for,
+)
 
 
 class ParcelRefused(ValueError):
@@ -33,6 +40,14 @@ class Parcel:
     destination: str
     zone: str | None
     lines: list = field(default_factory=list)
+    ships_to: str = ""  # the merchant's destinations (``Partner.ships_to``); blank: all
+
+    @property
+    def deliverable(self) -> bool:
+        """A carrier serves the route and the merchant ships to the destination."""
+        return self.zone is not None and ships_to_covers(
+            self.ships_to, destination=self.destination
+        )
 
     @property
     def domestic(self) -> bool:
@@ -71,6 +86,7 @@ def basket_parcels(basket, *, destination: str) -> list[Parcel]:
                 ship_from=ship_from,
                 destination=destination,
                 zone=route_zone(ship_from=ship_from, destination=destination),
+                ships_to=getattr(partner, "ships_to", "") or "",
             )
         parcel.lines.append(line)
     return list(parcels.values())
@@ -78,16 +94,17 @@ def basket_parcels(basket, *, destination: str) -> list[Parcel]:
 
 def parcels_check(parcels: list[Parcel], *, destination: str) -> None:
     """Raise ``ParcelRefused`` for a destination we do not serve, a merchant that does not
-    ship there, or goods without a weight (never priced as zero)."""
+    ship there (no carrier on its route, or outside its own ``ships_to``), or goods without
+    a weight (never priced as zero)."""
     if zone_for(destination) is None:
         raise ParcelRefused(_("We do not deliver to this country yet."))
     for parcel in parcels:
-        if parcel.zone is None:
+        if not parcel.deliverable:
             raise ParcelRefused(
                 _("%(merchant)s does not ship %(product)s to your country.")
                 % {
                     "merchant": parcel.partner_name,
-                    "product": parcel.lines[0].product.get_title(),
+                    "product": ", ".join(line.product.get_title() for line in parcel.lines),
                 }
             )
         for line in parcel.lines:

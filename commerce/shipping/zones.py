@@ -151,3 +151,35 @@ def shipping_price_cny(*, method: str, zone: str, weight_grams: int) -> Decimal:
 
 
 SHIPPING_COUNTRIES = tuple(sorted(ZONE_BY_COUNTRY))
+
+
+# A merchant's shipping destinations (``Partner.ships_to``): ISO countries and zone names,
+# e.g. "GB FR europe". "EU" means every EU member. Blank: everywhere we deliver.
+ZONE_NAMES = frozenset(ZONE_BY_COUNTRY.values())
+
+
+def ships_to_parse(value: str) -> list[str]:
+    """Split ``value`` on commas and spaces: countries and "EU" upper-case, zones lower."""
+    tokens = []
+    for raw in (value or "").replace(",", " ").split():
+        token = raw.lower() if raw.lower() in ZONE_NAMES - {"cn"} else raw.upper()
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def ships_to_unknown(value: str) -> list[str]:
+    """The tokens of ``value`` that are neither a country we deliver to, "EU", nor a zone."""
+    known = set(ZONE_BY_COUNTRY) | {"EU"} | ZONE_NAMES
+    return [t for t in ships_to_parse(value) if t not in known]
+
+
+def ships_to_covers(value: str, *, destination: str) -> bool:
+    """Whether a merchant whose ``ships_to`` is ``value`` delivers to ``destination``."""
+    tokens = ships_to_parse(value)
+    if not tokens:
+        return True
+    code = (destination or "").upper()
+    return (
+        code in tokens or (code in EU and "EU" in tokens) or ZONE_BY_COUNTRY.get(code, "") in tokens
+    )

@@ -2,7 +2,11 @@
 
 from django import template
 
-from commerce.partner.ship_to import country_name, ship_to_for_request
+from commerce.partner.ship_to import (
+    country_name,
+    ship_to_for_request,
+    ship_to_state_for_request,
+)
 
 from ..consignments import product_estimate
 from ..display import quote_display
@@ -21,6 +25,7 @@ def product_landed_estimate(context, product, purchase_info):
         stockrecord=purchase_info.stockrecord,
         price=purchase_info.price,
         country=ship_to_for_request(request),
+        state=ship_to_state_for_request(request),
     )
     if quote is None:
         return None
