@@ -164,31 +164,21 @@ def states_move(
             if not rows:
                 return [] if returning else 0
             queryset = model._default_manager.filter(pk__in=[pk for pk, _s in rows])
+        move = {
+            "machine": machine,
+            "queryset": queryset,
+            "sources": sources,
+            "columns": columns,
+            "to_state": to_state,
+            "now": now,
+            "actor_id": actor_id,
+            "reason": reason,
+            "skip_locked": skip_locked,
+        }
         if connection.vendor == "postgresql":
-            moved = _move_sql(
-                machine=machine,
-                queryset=queryset,
-                sources=sources,
-                columns=columns,
-                to_state=to_state,
-                now=now,
-                actor_id=actor_id,
-                reason=reason,
-                skip_locked=skip_locked,
-                returning=returning,
-            )
+            moved = _move_sql(**move, returning=returning)
         else:
-            moved = _move_orm(
-                machine=machine,
-                queryset=queryset,
-                sources=sources,
-                columns=columns,
-                to_state=to_state,
-                now=now,
-                actor_id=actor_id,
-                reason=reason,
-                skip_locked=skip_locked,
-            )
+            moved = _move_orm(**move)
             if not returning:
                 moved = len(moved)
     return moved

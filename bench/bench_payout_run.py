@@ -24,7 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench.database import bench_database_url, database_recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("BENCH_PAYOUT_DB", "commerce_bench_payouts")
@@ -34,22 +35,6 @@ TARGET_SECONDS = 20
 TARGET_RSS_MIB = 512
 TARGET_RATIO = 5
 PERIOD = "2026-01"
-
-
-def bench_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("bench_payout_run: DATABASE_URL is not set (run via scripts/with-postgres.sh)")
-    return urlunparse(urlparse(url)._replace(path=f"/{DB_NAME}"))
-
-
-def database_recreate(url: str) -> None:
-    import psycopg
-
-    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def database_seed(url: str) -> None:
@@ -141,9 +126,9 @@ def floor_seconds(url: str) -> tuple[float, float]:
 
 
 def main() -> int:
-    url = bench_database_url()
+    url = bench_database_url(name=DB_NAME, bench="bench_payout_run")
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="commerce.settings")
-    database_recreate(url)
+    database_recreate(url=url, name=DB_NAME)
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v0"], cwd=ROOT, env=env, check=True
     )

@@ -21,7 +21,8 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench.database import bench_database_url, database_recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 5000
@@ -31,22 +32,6 @@ CLIENTS = 4
 CREATORS = 200
 SECRET = "bench-rewards-secret"
 DB_NAME = "commerce_bench_rewards"
-
-
-def bench_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("bench_rewards: DATABASE_URL is not set (run via scripts/with-postgres.sh)")
-    return urlunparse(urlparse(url)._replace(path=f"/{DB_NAME}"))
-
-
-def database_recreate(url: str) -> None:
-    import psycopg
-
-    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def database_prepare(env: dict) -> None:
@@ -160,8 +145,8 @@ def run(port: int, work: list[tuple[bytes, str]]) -> dict[str, int]:
 
 
 def main() -> int:
-    url = bench_database_url()
-    database_recreate(url)
+    url = bench_database_url(name=DB_NAME, bench="bench_rewards")
+    database_recreate(url=url, name=DB_NAME)
     env = dict(
         os.environ,
         DATABASE_URL=url,

@@ -18,29 +18,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench.database import bench_database_url, database_recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("BENCH_EXPORT_DB", "commerce_bench_export")
 LINES = int(os.environ.get("BENCH_EXPORT_LINES", "100000"))
 TARGET_SECONDS = 10
 PERIOD = "2026-01"
-
-
-def bench_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("bench_tax_export: DATABASE_URL is not set (run via scripts/with-postgres.sh)")
-    return urlunparse(urlparse(url)._replace(path=f"/{DB_NAME}"))
-
-
-def database_recreate(url: str) -> None:
-    import psycopg
-
-    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def database_seed(url: str, *, run_id: int) -> None:
@@ -78,9 +63,9 @@ def database_seed(url: str, *, run_id: int) -> None:
 
 
 def main() -> int:
-    url = bench_database_url()
+    url = bench_database_url(name=DB_NAME, bench="bench_tax_export")
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="commerce.settings")
-    database_recreate(url)
+    database_recreate(url=url, name=DB_NAME)
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v0"], cwd=ROOT, env=env, check=True
     )

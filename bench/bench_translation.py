@@ -20,7 +20,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench.database import bench_database_url, database_recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "commerce_bench_translation"
@@ -60,25 +61,9 @@ def note_make(rng: random.Random, sentences: list[str], length: int = 500) -> st
     return text[:length]
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("bench_translation: DATABASE_URL is not set (run via scripts/with-postgres.sh)")
-    return urlunparse(urlparse(url)._replace(path=f"/{DB_NAME}"))
-
-
-def database_recreate(url: str) -> None:
-    import psycopg
-
-    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def main() -> int:
-    url = database_url()
-    database_recreate(url)
+    url = bench_database_url(name=DB_NAME, bench="bench_translation")
+    database_recreate(url=url, name=DB_NAME)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commerce.settings")
     env = {**os.environ}

@@ -402,6 +402,11 @@ TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "10"))
 TRANSLATION_MAX_CHARS = int(os.environ.get("TRANSLATION_MAX_CHARS", "20000"))
 # Longer texts are translated on Celery; the page polls until the result is stored.
 TRANSLATION_SYNC_CHARS = int(os.environ.get("TRANSLATION_SYNC_CHARS", "1500"))
+# Translate presses per client (signed-in user, else IP) and window: "N/s|m|h|d"; "" = off.
+TRANSLATION_RATE_LIMIT = os.environ.get("TRANSLATION_RATE_LIMIT", "30/m")
+# Load the glossary's dictionaries (jieba, CC-CEDICT: 3-8 s) when a web or Celery worker
+# starts, not on the first Translate press; off in the test suite (settings_test).
+TRANSLATION_PRELOAD = env_bool("TRANSLATION_PRELOAD", True)
 LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
 LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
 LIBRETRANSLATE_MAX_CHARS = int(os.environ.get("LIBRETRANSLATE_MAX_CHARS", "5000"))

@@ -14,5 +14,6 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-" + secrets.token_urlsafe(4
 for _name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(_name, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("TRANSLATION_PRELOAD", "0")  # tests stay fast; see settings
 
 from commerce.settings import *  # noqa: E402,F403

@@ -21,7 +21,7 @@ from .engines import (
     text_split,
 )
 from .models import Translation
-from .sources import source_load
+from .sources import Viewer, source_load
 
 logger = logging.getLogger(__name__)
 
@@ -92,15 +92,17 @@ def translation_request(
     text: str | None = None,
     source: str | None = None,
     engine_name: str | None = None,
+    viewer: Viewer | None = None,
 ) -> Translation:
     """The stored translation of an object (``kind``, ``object_id``) or of a raw ``text``
     in ``source``, into ``target``: reused when the source is unchanged, computed now for
     short texts, on Celery for long ones, and retried after a failure once its back-off
     has passed. Raises LookupError for an unknown object, UnsupportedPair when source and
-    target are one language.
+    target are one language. With ``viewer``, an object the viewer may not read (removed,
+    withheld or held for review in their region) is a LookupError too.
     """
     if kind is not None:
-        text, source = source_load(kind=kind, object_id=object_id)
+        text, source = source_load(kind=kind, object_id=object_id, viewer=viewer)
     if text is None or source is None:
         raise ValueError("Give kind and object_id, or text and source.")
     if source == target:

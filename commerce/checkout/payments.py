@@ -152,6 +152,21 @@ def payment_record_failure(*, payment: StripePayment, order, message: str) -> No
         )
 
 
+def _refund_record(*, order, payment: StripePayment, amount: Decimal, reference: str) -> None:
+    """What a succeeded Stripe refund changes on our side: the payment's and the payment
+    source's refunded totals and a "Refunded" payment event (inside the caller's transaction,
+    with ``payment`` locked)."""
+    payment.refunded += amount
+    payment.save(update_fields=["refunded", "updated_at"])
+    source = Source.objects.select_for_update().filter(order=order).first()
+    if source is not None:
+        source.amount_refunded += amount
+        source.save(update_fields=["amount_refunded"])
+    PaymentEvent.objects.create(
+        order=order, amount=amount, reference=reference, event_type=_event_type("Refunded")
+    )
+
+
 def order_refund(*, order, amount: Decimal, lines: dict[int, Decimal] | None = None) -> str:
     """Refund ``amount`` (order currency) of a paid order through Stripe; returns its id."""
     with transaction.atomic():
@@ -175,15 +190,7 @@ def order_refund(*, order, amount: Decimal, lines: dict[int, Decimal] | None = N
             },
             options={"idempotency_key": f"refund-{order.number}-{count + 1}-{amount}"},
         )
-        payment.refunded += amount
-        payment.save(update_fields=["refunded", "updated_at"])
-        source = Source.objects.select_for_update().filter(order=order).first()
-        if source is not None:
-            source.amount_refunded += amount
-            source.save(update_fields=["amount_refunded"])
-        PaymentEvent.objects.create(
-            order=order, amount=amount, reference=refund.id, event_type=_event_type("Refunded")
-        )
+        _refund_record(order=order, payment=payment, amount=amount, reference=refund.id)
         refund_id, refund_lines = refund.id, dict(lines or {})
         transaction.on_commit(
             lambda: order_refunded.send(
@@ -350,15 +357,7 @@ def consignment_refund_send(*, refund_id: int):
         row.save(update_fields=["state", "stripe_refund_id", "error", "updated_at"])
         consignment.refunded += amount
         consignment.save(update_fields=["refunded"])
-        payment.refunded += amount
-        payment.save(update_fields=["refunded", "updated_at"])
-        source = Source.objects.select_for_update().filter(order=order).first()
-        if source is not None:
-            source.amount_refunded += amount
-            source.save(update_fields=["amount_refunded"])
-        PaymentEvent.objects.create(
-            order=order, amount=amount, reference=refund.id, event_type=_event_type("Refunded")
-        )
+        _refund_record(order=order, payment=payment, amount=amount, reference=refund.id)
         stripe_refund_id = refund.id
         line_shares = {int(pk): Decimal(value) for pk, value in (row.lines or {}).items()}
         transaction.on_commit(
