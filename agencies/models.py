@@ -22,6 +22,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+# A leaf module (Django and cryptography only), so agencies may use it below commerce.
+from commerce.residency.fields import EncryptedCharField
+
 from .validators import (
     ID_DOCUMENT_TYPES,
     id_number_mask,
@@ -88,7 +91,8 @@ class Creator(models.Model):
         _("identity document type"), max_length=32, choices=ID_DOCUMENT_TYPES, blank=True
     )
     # Never logged nor shown in full: repr, admin and messages use ``id_number_masked``.
-    id_number = models.CharField(_("identity document number"), max_length=32, blank=True)
+    # Encrypted at rest (issue #17): the column holds a Fernet token.
+    id_number = EncryptedCharField(_("identity document number"), max_length=32, blank=True)
     verification_state = models.CharField(
         _("verification"),
         max_length=16,
@@ -107,7 +111,7 @@ class Creator(models.Model):
     # The personal account rewards are paid to when the creator has no agency contract.
     payout_bank_name = models.CharField(_("payout bank name"), max_length=200, blank=True)
     payout_account_name = models.CharField(_("payout account holder"), max_length=200, blank=True)
-    payout_account_number = models.CharField(
+    payout_account_number = EncryptedCharField(
         _("payout account number or IBAN"), max_length=64, blank=True
     )
     payout_bank_code = models.CharField(
@@ -245,7 +249,7 @@ class Agency(models.Model):
     stripe_account_id = models.CharField(_("Stripe account id"), max_length=64, blank=True)
     bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
     bank_account_name = models.CharField(_("account holder"), max_length=200, blank=True)
-    bank_account_number = models.CharField(_("account number or IBAN"), max_length=64, blank=True)
+    bank_account_number = EncryptedCharField(_("account number or IBAN"), max_length=64, blank=True)
     bank_code = models.CharField(_("bank code (BIC or CNAPS)"), max_length=32, blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -70,6 +70,70 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 # Only behind a TLS proxy that overwrites it: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
 
+# --- Personal data and regions (issue #17: commerce/residency; README) --------------------
+# Each region names its database alias; the global region (cn) is "default". Other regions'
+# databases come from DATABASE_URL_<REGION> (production: a region without one refuses to
+# start); the demo keeps them in SQLite files under var/. Production lists its regions in
+# RESIDENCY_REGIONS (default: the global one only).
+from commerce.settings_check import demo_key, residency_check  # noqa: E402
+
+RESIDENCY_GLOBAL_REGION = "cn"
+RESIDENCY_COUNTRIES = {
+    "cn": ["CN"],
+    "us": ["US"],
+    # The European store: the EEA, Switzerland and the United Kingdom.
+    "eu": (
+        "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
+        "IS LI NO CH GB"
+    ).split(),
+    "sg": ["SG"],
+}
+# Overseas countries no region lists live in this region (when it is enabled).
+RESIDENCY_OTHER_REGION = os.environ.get("RESIDENCY_OTHER_REGION", "sg")
+RESIDENCY_REGIONS: dict[str, dict] = {}
+FIELD_ENCRYPTION_KEYS: dict[str, list[str]] = {}
+for _region in env_list("RESIDENCY_REGIONS", "cn" if PRODUCTION else "cn,us,eu,sg"):
+    _region = _region.lower()
+    _suffix = "" if _region == RESIDENCY_GLOBAL_REGION else f"_{_region.upper()}"
+    _alias = "default" if not _suffix else f"region_{_region}"
+    _url = os.environ.get(f"DATABASE_URL{_suffix}", "")
+    if _suffix and _url:
+        DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=600, conn_health_checks=True)
+    elif _suffix and not PRODUCTION:
+        (BASE_DIR / "var").mkdir(exist_ok=True)
+        DATABASES[_alias] = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get(
+                f"SQLITE_PATH{_suffix}", str(BASE_DIR / "var" / f"region_{_region}.sqlite3")
+            ),
+        }
+    RESIDENCY_REGIONS[_region] = {
+        "database": _alias,
+        "countries": RESIDENCY_COUNTRIES.get(_region, []),
+    }
+    # Fernet keys, newest first (comma-separated): ID and bank numbers and regional records.
+    FIELD_ENCRYPTION_KEYS[_region] = env_list(f"FIELD_ENCRYPTION_KEYS{_suffix}") or (
+        [] if PRODUCTION else [demo_key(purpose=f"field encryption {_region}")]
+    )
+# Keyed hashes: the cross-border buyer-ID hash and look-ups of personal values (e.g. email).
+BUYER_ID_HASH_KEY = os.environ.get("BUYER_ID_HASH_KEY") or (
+    "" if PRODUCTION else "NOT FOR PRODUCTION demo buyer-id hash key"
+)
+PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY") or (
+    "" if PRODUCTION else "NOT FOR PRODUCTION demo personal-data hash key"
+)
+residency_check(
+    regions=RESIDENCY_REGIONS,
+    databases=DATABASES,
+    encryption_keys=FIELD_ENCRYPTION_KEYS,
+    hash_keys={
+        "BUYER_ID_HASH_KEY": BUYER_ID_HASH_KEY,
+        "PERSONAL_DATA_HASH_KEY": PERSONAL_DATA_HASH_KEY,
+    },
+    production=PRODUCTION,
+)
+DATABASE_ROUTERS = ["commerce.residency.regions.ResidencyRouter"]
+
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -133,6 +197,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "agencies.apps.AgenciesConfig",
     "payouts.apps.PayoutsConfig",
+    "commerce.residency.apps.ResidencyConfig",
     "commerce.demo.apps.DemoConfig",
     "catalog.translation.apps.TranslationConfig",
     "commerce.storefront.apps.StorefrontConfig",

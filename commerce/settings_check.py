@@ -67,3 +67,64 @@ def int_env(name: str, value: str | None, default: int) -> int:
         raise UnsafeSettings(
             f"Refusing to start: {name}={value!r} is not a whole number."
         ) from None
+
+
+def demo_key(*, purpose: str) -> str:
+    """A Fernet key derived from a public string: the demo's default, refused in production."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"NOT FOR PRODUCTION demo key: {purpose}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def residency_check(
+    *,
+    regions: dict[str, dict],
+    databases: dict[str, dict],
+    encryption_keys: dict[str, list[str]],
+    hash_keys: dict[str, str],
+    production: bool,
+) -> None:
+    """Refuse a region without a database, and in production a region without encryption
+    keys of its own or a hash key left unset or at its demo value (issue #17)."""
+    import base64
+    import binascii
+
+    for region, config in regions.items():
+        alias = config.get("database", "")
+        if alias not in databases:
+            variable = f"DATABASE_URL_{region.upper()}"
+            raise UnsafeSettings(
+                f"Refusing to start: region {region!r} is in RESIDENCY_REGIONS but has no "
+                f"database; set {variable} (see README, Personal data and regions)."
+            )
+        variable = "FIELD_ENCRYPTION_KEYS" + ("" if alias == "default" else f"_{region.upper()}")
+        keys = encryption_keys.get(region) or []
+        if not keys:
+            raise UnsafeSettings(
+                f"Refusing to start: region {region!r} has no encryption key; set {variable} "
+                "(Fernet keys, newest first; see README, Personal data and regions)."
+            )
+        for key in keys:
+            try:
+                ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+            except (binascii.Error, ValueError):
+                ok = False
+            if not ok:
+                raise UnsafeSettings(
+                    f"Refusing to start: {variable} holds a value that is not a Fernet key "
+                    "(32 url-safe base64-encoded bytes)."
+                )
+            if production and key == demo_key(purpose=f"field encryption {region}"):
+                raise UnsafeSettings(
+                    f"Refusing to start: {variable} is the public demo key; generate one."
+                )
+    if not production:
+        return
+    for variable, value in hash_keys.items():
+        if not value or not value.strip():
+            raise UnsafeSettings(
+                f"Refusing to start: DATABASE_URL is set (production) but {variable} is not; "
+                "set it to a long random value (see README, Personal data and regions)."
+            )

@@ -24,6 +24,7 @@ urlpatterns = [
     # Payouts: API, merchant commission, agency portal and finance pages (payouts.urls).
     path("", include("payouts.urls")),
     path("checkout/", include("commerce.checkout.urls")),
+    path("privacy/", include("commerce.residency.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -27,6 +27,7 @@ wait_port() {
 
 scripts/system-deps.sh pdf  # WeasyPrint statements (Pango, CJK fonts)
 $BIN/python manage.py migrate --noinput -v0
+$BIN/python manage.py residency_migrate  # regional stores: var/region_*.sqlite3
 
 $BIN/python manage.py stripe_connect_stand_in --port "$CONNECT_PORT" >var/stripe-connect.log 2>&1 &
 pids+=($!)
@@ -47,5 +48,6 @@ $BIN/python manage.py demo_data
 # Before demo_payouts: live permissions decide whether overseas creators' stream rewards count.
 $BIN/python manage.py demo_community
 $BIN/python manage.py demo_payouts
+$BIN/python manage.py residency_demo && $BIN/python manage.py residency_audit
 echo "Serving the demo on http://127.0.0.1:$DEMO_PORT (admin: admin / admin)"
 SERVE_MEDIA=1 $BIN/python manage.py runserver --insecure --noreload "127.0.0.1:$DEMO_PORT"

@@ -33,6 +33,6 @@ def id_number_mask(*, number: str) -> str:
 
 @sensitive_variables()  # an error report never shows the number
 def id_number_hash(*, number: str) -> str:
-    """A keyed hash (HMAC-SHA256 with the secret key) to match a buyer across orders."""
-    key = settings.SECRET_KEY.encode()
+    """A keyed hash (HMAC-SHA256, its own key) to match a buyer across orders."""
+    key = settings.BUYER_ID_HASH_KEY.encode()
     return hmac.new(key, number.upper().encode(), hashlib.sha256).hexdigest()

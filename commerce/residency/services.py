@@ -1,0 +1,258 @@
+"""Writes of personal data and privacy requests (issue #17).
+
+Order of writes: the regional store first (idempotent ``update_or_create`` on the token),
+then the global row (token, region, keyed hash). Re-running a write that failed half way
+completes it; nothing in the global database points at a regional row that is missing
+(an orphaned regional record is harmless and is overwritten by the next write).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commerce.residency.crypto import keyed_hash
+from commerce.residency.models import HomeRegion, PersonalRecord, PrivacyRequest, RegionMove
+from commerce.residency.regions import region_database, region_for_country, regions
+
+# Earnings not yet paid out: erasure of their creator is refused.
+UNPAID_EARNING_STATES = ("pending", "available", "in_run")
+
+
+class RegionUnknown(ValueError):
+    pass
+
+
+def home_region_ensure(*, user, country: str | None = None) -> HomeRegion:
+    """The user's home region, created from the sign-up country the first time."""
+    home = HomeRegion.objects.filter(user=user).first()
+    if home is None:
+        home, _created = HomeRegion.objects.get_or_create(
+            user=user, defaults={"region": region_for_country(country=country)}
+        )
+    return home
+
+
+def personal_data_put(*, user, data: dict, country: str | None = None) -> PersonalRecord:
+    """Store (merge) the user's personal values in their region's store; idempotent."""
+    home = home_region_ensure(user=user, country=country)
+    alias = region_database(region=home.region)
+    with transaction.atomic(using=alias):
+        record = (
+            PersonalRecord.objects.using(alias).select_for_update().filter(token=home.token).first()
+        )
+        payload = dict(record.payload) if record is not None else {}
+        payload.update(data)
+        record, _created = PersonalRecord.objects.using(alias).update_or_create(
+            token=home.token, defaults={"payload": payload, "erased_at": None}
+        )
+    email = payload.get("email") or ""
+    email_hash = keyed_hash(value=email, purpose="email") if email else ""
+    if home.email_hash != email_hash:
+        HomeRegion.objects.filter(pk=home.pk).update(email_hash=email_hash)
+    return record
+
+
+def home_region_move(*, user, region: str, moved_by, reason: str = "") -> RegionMove:
+    """Move a user's personal data to ``region``: write there, then record, then delete the
+    old copy (a crash in between leaves two copies, never none; re-running completes)."""
+    if region not in regions():
+        raise RegionUnknown(_("Unknown region: %(region)s") % {"region": region})
+    home = home_region_ensure(user=user)
+    old_alias, new_alias = region_database(region=home.region), region_database(region=region)
+    record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
+    if record is not None and old_alias != new_alias:
+        PersonalRecord.objects.using(new_alias).update_or_create(
+            token=home.token, defaults={"payload": record.payload, "erased_at": record.erased_at}
+        )
+    with transaction.atomic():
+        move = RegionMove.objects.create(
+            home=home, from_region=home.region, to_region=region, moved_by=moved_by, reason=reason
+        )
+        HomeRegion.objects.filter(pk=home.pk).update(region=region)
+    if record is not None and old_alias != new_alias:
+        PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
+    return move
+
+
+def privacy_export(*, user, requested_by) -> dict:
+    """Everything held about ``user``, from every store, as a JSON-ready dict; recorded.
+    ID and bank numbers appear masked (the full numbers are never sent over the web)."""
+    home = home_region_ensure(user=user)
+    data = {
+        "user": {
+            "id": user.pk,
+            "username": user.get_username(),
+            "date_joined": user.date_joined.isoformat(),
+            "global_record": {
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+            },
+        },
+        "home_region": {
+            "region": home.region,
+            "token": str(home.token),
+            "moves": [
+                {"from": m.from_region, "to": m.to_region, "at": m.moved_at.isoformat()}
+                for m in home.moves.all()
+            ],
+        },
+        "regional_store": {},
+        "addresses": [],
+        "orders": [],
+        "creator": None,
+        "privacy_requests": [
+            {"kind": r.kind, "outcome": r.outcome, "at": r.requested_at.isoformat()}
+            for r in PrivacyRequest.objects.filter(user=user)
+        ],
+    }
+    for code in regions():
+        alias = region_database(region=code)
+        record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+        if record is not None:
+            data["regional_store"][code] = {
+                "database": alias,
+                "data": record.payload,
+                "updated_at": record.updated_at.isoformat(),
+                "erased_at": record.erased_at.isoformat() if record.erased_at else None,
+            }
+    UserAddress = apps.get_model("address", "UserAddress")
+    for address in UserAddress.objects.filter(user=user).order_by("pk"):
+        data["addresses"].append(
+            {
+                "name": address.name,
+                "lines": [line for line in address.active_address_fields()],
+                "phone": str(address.phone_number or ""),
+            }
+        )
+    Order = apps.get_model("order", "Order")
+    for order in Order.objects.filter(user=user).select_related("shipping_address"):
+        shipping = order.shipping_address
+        data["orders"].append(
+            {
+                "number": order.number,
+                "placed": order.date_placed.isoformat() if order.date_placed else None,
+                "total": str(order.total_incl_tax),
+                "currency": order.currency,
+                "email": order.guest_email or "",
+                "shipping_address": (
+                    shipping.active_address_fields() if shipping is not None else []
+                ),
+            }
+        )
+    Creator = apps.get_model("agencies", "Creator")
+    creator = Creator.objects.filter(user=user).first()
+    if creator is not None:
+        data["creator"] = {
+            "handle": creator.handle,
+            "display_name": creator.display_name,
+            "legal_name": creator.legal_name,
+            "country": str(creator.country),
+            "id_document_type": creator.id_document_type,
+            "id_number_masked": creator.id_number_masked,
+            "payout_account_name": creator.payout_account_name,
+            "payout_account_number_masked": _mask(creator.payout_account_number),
+        }
+    PrivacyRequest.objects.create(
+        user=user,
+        kind=PrivacyRequest.Kind.EXPORT,
+        requested_by=requested_by,
+        outcome=PrivacyRequest.Outcome.DONE,
+        detail=f"stores: {', '.join(['default', *data['regional_store']])}",
+    )
+    return json.loads(json.dumps(data, default=str))
+
+
+def _mask(number: str) -> str:
+    number = number or ""
+    return ("*" * max(len(number) - 4, 0)) + number[-4:] if number else ""
+
+
+def creator_unpaid_balance(*, user) -> dict[str, Decimal]:
+    """Unpaid earnings of the user's creator profile per currency (never added across)."""
+    Creator = apps.get_model("agencies", "Creator")
+    Earning = apps.get_model("payouts", "Earning")
+    creator = Creator.objects.filter(user=user).first()
+    if creator is None:
+        return {}
+    totals: dict[str, Decimal] = {}
+    rows = Earning.objects.filter(creator=creator, state__in=UNPAID_EARNING_STATES).values_list(
+        "currency", "amount"
+    )
+    for currency, amount in rows:
+        totals[currency] = totals.get(currency, Decimal("0")) + amount
+    return {c: a for c, a in totals.items() if a}
+
+
+def privacy_erase(*, user, requested_by) -> PrivacyRequest:
+    """Erase or anonymise the user's personal data; refused (and recorded) for a creator
+    with an unpaid balance. Orders, tax withholding and the ledger keep their figures."""
+    unpaid = creator_unpaid_balance(user=user)
+    if unpaid:
+        owed = ", ".join(f"{amount} {currency}" for currency, amount in sorted(unpaid.items()))
+        return PrivacyRequest.objects.create(
+            user=user,
+            kind=PrivacyRequest.Kind.ERASURE,
+            requested_by=requested_by,
+            outcome=PrivacyRequest.Outcome.REFUSED,
+            detail=_(
+                "Refused: the creator has an unpaid balance (%(owed)s); erase after it is paid."
+            )
+            % {"owed": owed},
+        )
+    home = home_region_ensure(user=user)
+    done = []
+    # 1. The regional store first (idempotent).
+    for code in regions():
+        alias = region_database(region=code)
+        erased = (
+            PersonalRecord.objects.using(alias)
+            .filter(token=home.token)
+            .update(payload={}, erased_at=timezone.now())
+        )
+        if erased:
+            done.append(f"regional record erased ({code})")
+    # 2. The global database: identifying values blanked, figures kept.
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=user.pk).update(
+            first_name="", last_name="", email="", is_active=False
+        )
+        HomeRegion.objects.filter(pk=home.pk).update(email_hash="")
+        UserAddress = apps.get_model("address", "UserAddress")
+        removed, _detail = UserAddress.objects.filter(user=user).delete()
+        done.append(f"account anonymised, {removed} saved addresses deleted")
+        Order = apps.get_model("order", "Order")
+        orders = Order.objects.filter(user=user)
+        orders.update(guest_email="")
+        ShippingAddress = apps.get_model("order", "ShippingAddress")
+        anonymised = ShippingAddress.objects.filter(order__in=orders).update(
+            first_name="",
+            last_name="",
+            line1="",
+            line2="",
+            line3="",
+            phone_number="",
+            notes="",
+            search_text="",
+        )
+        done.append(f"{orders.count()} orders kept, {anonymised} shipping addresses anonymised")
+        Creator = apps.get_model("agencies", "Creator")
+        payout = Creator.objects.filter(user=user).update(
+            payout_bank_name="", payout_account_name="", payout_account_number=""
+        )
+        if payout:
+            done.append("creator payout account erased; legal name and ID kept for tax withholding")
+        return PrivacyRequest.objects.create(
+            user=user,
+            kind=PrivacyRequest.Kind.ERASURE,
+            requested_by=requested_by,
+            outcome=PrivacyRequest.Outcome.DONE,
+            detail="; ".join(done),
+        )
