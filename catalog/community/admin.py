@@ -1,7 +1,9 @@
 """Staff tools: rules per jurisdiction, the moderation queue (decided with actions, every
 decision recorded), topics, comments, profiles."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,7 @@ class DecisionInline(admin.TabularInline):
     model = ModerationDecision
     extra = 0
     can_delete = False
-    fields = ("decided_at", "decided_by", "decision", "region", "rule_text", "text")
+    fields = ("decided_at", "decided_by", "decision", "region", "regions", "rule_text", "text")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -53,12 +55,29 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+class CaseActionForm(ActionForm):
+    """The admin's action bar with the regions a withhold decision applies to."""
+
+    regions = forms.CharField(
+        label=_("Withhold in"),
+        required=False,
+        help_text=_("Region codes, comma-separated (CN, US, ...; * for everywhere)."),
+        widget=forms.TextInput(attrs={"placeholder": _("the case's region"), "size": 18}),
+    )
+
+
 def _decide(decision, label):
     def action(modeladmin, request, queryset):
         done = 0
+        regions = None
+        if decision == ModerationCase.State.WITHHELD:
+            raw = request.POST.get("regions", "")
+            regions = [code for code in raw.replace("，", ",").split(",") if code.strip()]
         for case in queryset:
             try:
-                services.case_decide(case=case, decision=decision, user=request.user)
+                services.case_decide(
+                    case=case, decision=decision, user=request.user, regions=regions or None
+                )
                 done += 1
             except ValidationError as exc:
                 modeladmin.message_user(
@@ -92,9 +111,13 @@ class ModerationCaseAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
     inlines = [ReportInline, DecisionInline]
+    action_form = CaseActionForm
     actions = [
         _decide(ModerationCase.State.APPROVED, _("Approve (show in the region)")),
-        _decide(ModerationCase.State.WITHHELD, _("Withhold in the case's region")),
+        _decide(
+            ModerationCase.State.WITHHELD,
+            _("Withhold in the regions given (default: the case's region)"),
+        ),
         _decide(ModerationCase.State.REMOVED, _("Remove (strike against the creator)")),
     ]
 
@@ -111,7 +134,15 @@ class ModerationCaseAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(admin.ModelAdmin):
-    list_display = ("case", "decision", "region", "decided_by", "decided_at", "rule_text")
+    list_display = (
+        "case",
+        "decision",
+        "region",
+        "regions",
+        "decided_by",
+        "decided_at",
+        "rule_text",
+    )
     list_filter = ("decision", "region")
     readonly_fields = [f.name for f in ModerationDecision._meta.fields]
 

@@ -82,3 +82,13 @@ class ReportForm(forms.Form):
 
 class RegionForm(forms.Form):
     region = ModelCountryField(blank=True).formfield(label=_("I read from"), required=False)
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label=_("New avatar"),
+        help_text=_("A JPEG, PNG, WebP or GIF image."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )

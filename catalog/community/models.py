@@ -271,6 +271,12 @@ class ModerationDecision(models.Model):
     )
     rule_text = models.CharField(_("rule"), max_length=300, blank=True)
     region = models.CharField(_("region"), max_length=2)
+    regions = models.CharField(
+        _("withheld in"),
+        max_length=300,
+        blank=True,
+        help_text=_("For a withhold decision: the region codes chosen, comma-separated."),
+    )
     text = models.TextField(_("text at the time"))
     note_text = models.CharField(_("note"), max_length=300, blank=True)
 

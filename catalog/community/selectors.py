@@ -211,3 +211,35 @@ def creator_products(*, creator, limit: int = 8) -> list:
         if len(ids) == limit:
             break
     return catalog_selectors.products_in_order(ids=ids)
+
+
+# --- Product picker (posting) ---------------------------------------------------------------
+
+PRODUCT_SEARCH_LIMIT = 10
+
+
+def product_search(*, query: str, limit: int = PRODUCT_SEARCH_LIMIT) -> list[dict]:
+    """Products on sale whose English or Chinese title contains ``query`` (or whose number
+    it is), at most ``limit`` of them, for the note form's product picker."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    limit = max(1, min(limit, PRODUCT_SEARCH_LIMIT))
+    match = Q(title_en__icontains=query) | Q(title_zh_hans__icontains=query)
+    if query.isdigit():
+        match |= Q(pk=int(query))
+    products = (
+        get_model("catalogue", "Product")
+        .objects.browsable()
+        .filter(match)
+        .order_by("title", "pk")[:limit]
+    )
+    return [{"id": p.pk, "title": p.title or f"#{p.pk}"} for p in products]
+
+
+def product_titles(*, product_ids: list[int]) -> list[dict]:
+    """The picker's chips for products already linked: id and title, in the order given."""
+    found = {
+        p.pk: p.title for p in get_model("catalogue", "Product").objects.filter(pk__in=product_ids)
+    }
+    return [{"id": pk, "title": found.get(pk) or f"#{pk}"} for pk in product_ids]

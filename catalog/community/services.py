@@ -535,12 +535,21 @@ def report_file(*, user, reason: str, note=None, comment=None) -> Report:
     return report
 
 
-def case_decide(*, case, decision: str, user, region: str | None = None) -> ModerationDecision:
-    """Staff decide a case: approve, withhold in its region (or ``region``), or remove.
-    The decision is recorded with the rule and the text as it is now."""
+def case_decide(
+    *,
+    case,
+    decision: str,
+    user,
+    region: str | None = None,
+    regions: list[str] | None = None,
+) -> ModerationDecision:
+    """Staff decide a case: approve, withhold in its region (or ``region``, or each of
+    ``regions``), or remove. The decision is recorded with the rule, the region(s) and the
+    text as it is now."""
     State = ModerationCase.State
     if decision not in (State.APPROVED, State.WITHHELD, State.REMOVED):
         raise ValidationError({"decision": _("Unknown decision.")})
+    chosen = _regions_clean(regions=regions) if regions else []
     with transaction.atomic():
         case = (
             ModerationCase.objects.select_for_update(of=("self",))
@@ -549,13 +558,22 @@ def case_decide(*, case, decision: str, user, region: str | None = None) -> Mode
         )
         if case.state != State.OPEN:
             raise ValidationError({"decision": _("This case was already decided.")})
-        where = (region or case.region).upper()
+        if not chosen:
+            chosen = [(region or case.region).upper()]
+        where = ANYWHERE if ANYWHERE in chosen else chosen[0]
+        if ANYWHERE in chosen:
+            chosen = [ANYWHERE]
         subject = {"note": case.note} if case.note_id else {"comment": case.comment}
         Restriction.objects.filter(case=case, kind=Restriction.Kind.REVIEW).delete()
         if decision == State.WITHHELD:
-            Restriction.objects.create(
-                kind=Restriction.Kind.WITHHOLD, region=where, rule=case.rule, case=case, **subject
-            )
+            for code in chosen:
+                Restriction.objects.create(
+                    kind=Restriction.Kind.WITHHOLD,
+                    region=code,
+                    rule=case.rule,
+                    case=case,
+                    **subject,
+                )
         elif decision == State.REMOVED:
             if case.note_id:
                 _note_retire(note=case.note, state=Note.State.REMOVED)
@@ -572,10 +590,29 @@ def case_decide(*, case, decision: str, user, region: str | None = None) -> Mode
             rule=case.rule,
             rule_text=str(case.rule)[:300] if case.rule_id else "",
             region=where,
+            regions=",".join(chosen) if decision == State.WITHHELD else "",
             text=case.subject_text,
         )
         _hidden_sync(**subject)
     return record
+
+
+def _regions_clean(*, regions: list[str]) -> list[str]:
+    """Upper-cased, de-duplicated region codes; each a known country/region or ``*``."""
+    from django_countries import countries
+
+    cleaned: list[str] = []
+    for raw in regions:
+        code = (raw or "").strip().upper()
+        if not code:
+            continue
+        if code != ANYWHERE and code not in countries:
+            raise ValidationError(
+                {"regions": _("Unknown region code: %(code)s.") % {"code": code[:8]}}
+            )
+        if code not in cleaned:
+            cleaned.append(code)
+    return cleaned
 
 
 def _strike(*, case) -> None:

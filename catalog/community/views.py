@@ -19,7 +19,7 @@ from catalog import selectors as catalog_selectors
 from catalog.cards import product_cards_prepare
 
 from . import selectors, services
-from .forms import CommentForm, NoteForm, RegionForm, ReportForm
+from .forms import AvatarForm, CommentForm, NoteForm, RegionForm, ReportForm
 from .models import Comment, Topic
 from .views_count import note_view_record
 
@@ -372,11 +372,54 @@ def note_edit(request, pk: int | None = None):
         form = NoteForm(initial=initial)
     images = list(note.images.all()) if note is not None else []
     status = 400 if request.method == "POST" else 200
+    picked = [int(p) for p in _product_numbers(form) if p.isdigit()][:20]
     return render(
         request,
         "catalog/community/note_form.html",
-        {"form": form, "note": note, "images": images},
+        {
+            "form": form,
+            "note": note,
+            "images": images,
+            "picked_products": selectors.product_titles(product_ids=picked),
+        },
         status=status,
+    )
+
+
+def _product_numbers(form) -> list[str]:
+    raw = str(form["products"].value() or "")
+    return [p.strip() for p in raw.replace("，", ",").replace(" ", ",").split(",") if p.strip()]
+
+
+@login_required
+def product_search(request):
+    """JSON for the note form's product picker: at most 10 products on sale by title
+    (English or Chinese) or number."""
+    query = request.GET.get("q", "")
+    if len(query) > 100:
+        return JsonResponse({"errors": {"q": [_("At most 100 characters.")]}}, status=400)
+    return JsonResponse({"results": selectors.product_search(query=query)})
+
+
+@login_required
+def avatar_upload(request):
+    """A signed-in user sets their community avatar; a refused file stores nothing."""
+    posted = request.method == "POST"
+    form = AvatarForm(request.POST, request.FILES) if posted else AvatarForm()
+    if posted and form.is_valid():
+        try:
+            services.profile_save(user=request.user, avatar=form.cleaned_data["avatar"])
+        except ValidationError as exc:
+            form.add_error("avatar", exc)
+        else:
+            messages.success(request, _("Your avatar was updated."))
+            return redirect("community:avatar")
+    profile = getattr(request.user, "community_profile", None)
+    return render(
+        request,
+        "catalog/community/avatar.html",
+        {"form": form, "profile": profile, "creator": getattr(request.user, "creator", None)},
+        status=400 if posted else 200,
     )
 
 

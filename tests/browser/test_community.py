@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from catalog.community.models import Comment, ModerationRule, Profile, Topic
-from tests.factories import CreatorFactory, UserFactory
+from tests.factories import CreatorFactory, UserFactory, product_with_price
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +71,23 @@ def test_post_see_comment_and_withheld_elsewhere(page, live_server, people, tmp_
     assert "not available in your region" in page.content()
     page.goto(f"{base}/")
     assert page.locator(f'.note-card[data-note="{note.pk}"]').count() == 0
+
+
+def test_product_picker_finds_by_chinese_title_and_links_the_product(page, live_server, people):
+    creator, _reader = people
+    cream = product_with_price(title_en="Hydrating face cream", title_zh_hans="保湿面霜")
+    base = live_server.url
+    login(page, base, creator.user.email, "pw-mia-123")
+    page.goto(f"{base}/notes/new/")
+    page.fill("#id_title", "My skincare")
+    page.fill("#id_body", "Winter routine.")
+    page.fill("#product-search", "面霜")
+    page.click("#product-results button")
+    assert page.input_value("#id_products") == str(cream.pk)
+    assert page.inner_text("#picked-products").startswith("Hydrating face cream")
+    page.press("#product-search", "Enter")  # Enter in the search box does not submit
+    assert "/notes/new/" in page.url
+    page.click("button[type=submit].btn-post")
+    page.wait_for_selector(".note-side h1")
+    note = creator.notes.get()
+    assert list(note.note_products.values_list("product_id", flat=True)) == [cream.pk]

@@ -101,3 +101,53 @@ def test_strikes_revoke_live_permission(settings, creator):
     creator.live_permission.refresh_from_db()
     assert creator.live_permission.state == "revoked"
     assert creator.live_permission.changes.last().reason == "2 moderation strikes."
+
+
+def reported_case(client, note, readers):
+    client.force_login(readers["GB"])
+    client.post(reverse("notes:report", args=[note.pk]), {"reason": "spam"})
+    return ModerationCase.objects.get(note=note)
+
+
+def test_withhold_on_a_report_case_applies_only_in_the_regions_chosen(
+    client, admin_client, creator, readers
+):
+    note = note_of(creator)
+    case = reported_case(client, note, readers)
+    admin_client.post(
+        reverse("admin:community_moderationcase_changelist"),
+        {"action": "decide_withheld", "_selected_action": [case.pk], "regions": "cn, de"},
+        follow=True,
+    )
+    note.refresh_from_db()
+    assert note.hidden_in in (",CN,DE,", ",DE,CN,")
+    decision = ModerationDecision.objects.get(case=case)
+    assert (decision.decision, decision.regions) == ("withheld", "CN,DE")
+    client.force_login(readers["US"])
+    assert client.get(note.get_absolute_url()).status_code == 200
+    client.force_login(readers["CN"])
+    assert client.get(note.get_absolute_url()).status_code != 200
+
+
+def test_withhold_with_an_unknown_region_is_refused_and_decides_nothing(
+    client, admin_client, creator, readers
+):
+    note = note_of(creator)
+    case = reported_case(client, note, readers)
+    response = admin_client.post(
+        reverse("admin:community_moderationcase_changelist"),
+        {"action": "decide_withheld", "_selected_action": [case.pk], "regions": "CN, XX"},
+        follow=True,
+    )
+    assert "Unknown region code: XX." in response.content.decode()
+    case.refresh_from_db()
+    note.refresh_from_db()
+    assert (case.state, note.hidden_in, ModerationDecision.objects.count()) == ("open", "", 0)
+
+
+def test_withhold_without_regions_keeps_the_case_region(client, admin_client, creator, readers):
+    note = note_of(creator)
+    case = reported_case(client, note, readers)
+    decide(admin_client, case, "decide_withheld")
+    decision = ModerationDecision.objects.get(case=case)
+    assert (decision.region, decision.regions) == ("*", "*")
