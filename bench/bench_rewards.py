@@ -22,7 +22,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.database import bench_database_url, database_recreate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from bench.database import bench_database_url, database_recreate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 5000

@@ -19,7 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench.database import bench_database_url, database_recreate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from bench.database import bench_database_url, database_recreate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("BENCH_EXPORT_DB", "commerce_bench_export")
