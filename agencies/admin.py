@@ -171,7 +171,7 @@ class LivePermissionChangeInline(admin.TabularInline):
     model = LivePermissionChange
     extra = 0
     can_delete = False
-    fields = ("changed_at", "changed_by", "from_state", "to_state", "reason")
+    fields = ("at", "actor", "from_state", "to_state", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

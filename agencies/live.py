@@ -103,8 +103,8 @@ def live_permission_change(
         permission=permission,
         from_state=from_state,
         to_state=to_state,
-        changed_by=by,
-        changed_at=timezone.now(),
+        actor=by,
+        at=timezone.now(),
         reason=reason[:300],
     )
     creator.live_permission = permission

@@ -395,27 +395,17 @@ class LivePermission(models.Model):
         return f"{self.creator}: {self.get_state_display()}"
 
 
-class LivePermissionChange(models.Model):
+class LivePermissionChange(RecordedChange):
+    """Every move of a creator's live permission: who (``actor``), when (``at``), why."""
+
+    subject_field = "permission"
     permission = models.ForeignKey(LivePermission, on_delete=models.CASCADE, related_name="changes")
     from_state = models.CharField(
         _("previous state"), max_length=16, choices=LivePermission.State.choices
     )
     to_state = models.CharField(_("new state"), max_length=16, choices=LivePermission.State.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(RecordedChange.Meta):
         verbose_name = _("live permission change")
         verbose_name_plural = _("live permission changes")
-
-    def __str__(self) -> str:
-        return f"{self.permission_id}: {self.from_state} → {self.to_state}"

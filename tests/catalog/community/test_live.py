@@ -55,7 +55,7 @@ def test_verified_overseas_creator_granted_and_the_api_says_yes(client, verified
         "overseas": True,
         "verified": True,
     }
-    changes = list(LivePermissionChange.objects.values_list("from_state", "to_state", "changed_by"))
+    changes = list(LivePermissionChange.objects.values_list("from_state", "to_state", "actor"))
     assert changes == [("none", "requested", None), ("requested", "granted", staff.pk)]
 
 
