@@ -90,6 +90,8 @@ RESIDENCY_COUNTRIES = {
 }
 # Overseas countries no region lists live in this region (when it is enabled).
 RESIDENCY_OTHER_REGION = os.environ.get("RESIDENCY_OTHER_REGION", "sg")
+# Celery queue of each overseas region: personal.<region> (commerce/residency/queues.py).
+RESIDENCY_QUEUE_PREFIX = os.environ.get("RESIDENCY_QUEUE_PREFIX", "personal.")
 RESIDENCY_REGIONS: dict[str, dict] = {}
 FIELD_ENCRYPTION_KEYS: dict[str, list[str]] = {}
 for _region in env_list("RESIDENCY_REGIONS", "cn" if PRODUCTION else "cn,us,eu,sg"):
@@ -144,6 +146,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks that touch an overseas person's data go to that region's queue (personal.<region>).
+CELERY_TASK_ROUTES = ["commerce.residency.queues.personal_task_route"]
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [

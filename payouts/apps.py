@@ -7,4 +7,7 @@ class PayoutsConfig(AppConfig):
     verbose_name = _("Payouts")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the order signal receivers)
+        from . import (  # noqa: F401
+            queues,  # registers the tasks that touch personal data with their region
+            receivers,  # connects the order signal receivers
+        )

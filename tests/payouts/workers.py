@@ -167,12 +167,13 @@ class WorkerPool:
         self.prefix = f"h3w{uuid.uuid4().hex[:10]}"
         self.workers: list[Worker] = []
 
-    def start(self, *, ready: bool = True) -> Worker:
-        """Start a new worker; with ``ready`` wait until it consumes its queue."""
+    def start(self, *, ready: bool = True, queue: str = "") -> Worker:
+        """Start a new worker (on the pool's queue, or ``queue``); with ``ready`` wait until
+        it consumes its queue."""
         n = len(self.workers) + 1
         worker = Worker(
             name=f"{self.prefix}-{n}",
-            queue=self.queue,
+            queue=queue or self.queue,
             env=self.env,
             log_path=self.directory / f"worker-{n}.log",
         )
