@@ -35,10 +35,21 @@ CSRF_TRUSTED_ORIGINS = env_list(
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Behind PgBouncer in transaction pooling mode a session does not outlive a transaction:
+# no server-side cursors (``.iterator()`` falls back to client-side fetching). Everything
+# else the app does per session is transaction-local already (``set_config(..., true)``).
+PGBOUNCER_TRANSACTION_POOLING = env_bool("PGBOUNCER_TRANSACTION_POOLING", False)
+
+
+def database_from_url(url: str) -> dict:
+    """One PostgreSQL database (global or a region's store) from its URL."""
+    config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    config["DISABLE_SERVER_SIDE_CURSORS"] = PGBOUNCER_TRANSACTION_POOLING
+    return config
+
+
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
-    }
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -100,7 +111,7 @@ for _region in env_list("RESIDENCY_REGIONS", "cn" if PRODUCTION else "cn,us,eu,s
     _alias = "default" if not _suffix else f"region_{_region}"
     _url = os.environ.get(f"DATABASE_URL{_suffix}", "")
     if _suffix and _url:
-        DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=600, conn_health_checks=True)
+        DATABASES[_alias] = database_from_url(_url)
     elif _suffix and not PRODUCTION:
         (BASE_DIR / "var").mkdir(exist_ok=True)
         DATABASES[_alias] = {
