@@ -1,0 +1,130 @@
+"""The checkout webhook trusts Stripe's own copy of the PaymentIntent, not the event's.
+
+A ``payment_intent.succeeded`` event pays the order only when the intent, fetched again
+from Stripe (localstripe here), has succeeded, in the order's currency, for the order's
+amount. Each test points the order's payment at a different real intent on the local
+Stripe server and checks what is stored: the event's outcome and the order's state.
+"""
+
+import pytest
+import stripe
+from oscar.core.loading import get_model
+
+from commerce.stripe_api import amount_to_minor, stripe_client
+
+from .conftest import basket_add, checkout_preview, deliver, event_payload, place_order
+from .test_payments import card
+
+Order = get_model("order", "Order")
+StripeEvent = get_model("order", "StripeEvent")
+StripePayment = get_model("order", "StripePayment")
+PaymentEvent = get_model("order", "PaymentEvent")
+
+
+@pytest.fixture
+def placed(client, shop, django_capture_on_commit_callbacks):
+    basket_add(client, shop["cream"], currency="GBP")
+    checkout_preview(client, "GB")
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(client)
+    order = Order.objects.get()
+    return order, StripePayment.objects.get(order=order)
+
+
+def intent_of(*, amount: int, currency: str, confirm: bool) -> str:
+    client = stripe_client()
+    intent = client.v1.payment_intents.create(
+        params={"amount": amount, "currency": currency, "payment_method": "pm_card_visa"}
+    )
+    if confirm:
+        intent = client.v1.payment_intents.confirm(intent.id)
+    return intent.id
+
+
+def deliver_succeeded(client, captured, intent_id, event_id):
+    with captured(execute=True):
+        return deliver(client, event_payload(event_id, "payment_intent.succeeded", intent_id))
+
+
+@pytest.mark.parametrize(
+    ("currency", "confirm", "why"),
+    [
+        ("gbp", False, "the intent has not succeeded"),
+        ("usd", True, "the intent is in another currency"),
+    ],
+)
+def test_a_succeeded_event_whose_intent_does_not_match_pays_nothing(
+    client, placed, django_capture_on_commit_callbacks, paid_signals, currency, confirm, why
+):
+    order, payment = placed
+    amount = amount_to_minor(amount=payment.amount, currency=payment.currency)
+    other = intent_of(amount=amount, currency=currency, confirm=confirm)
+    StripePayment.objects.filter(pk=payment.pk).update(intent_id=other)
+    response = deliver_succeeded(client, django_capture_on_commit_callbacks, other, "evt_x")
+    assert response.status_code == 200, why
+    assert response.json() == {"status": "ignored"}, why
+    record = StripeEvent.objects.get()
+    assert (record.state, record.error) == ("ignored", "intent does not match the order")
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == "Pending payment", why
+    assert payment.state != "succeeded"
+    assert not PaymentEvent.objects.filter(order=order).exists()
+    assert paid_signals == []
+
+
+def test_the_matching_intent_pays_and_records_the_payment(
+    client, placed, django_capture_on_commit_callbacks, paid_signals
+):
+    order, payment = placed
+    response = deliver_succeeded(
+        client, django_capture_on_commit_callbacks, payment.intent_id, "evt_ok"
+    )
+    assert response.json() == {"status": "processed"}
+    record = StripeEvent.objects.get()
+    assert (record.state, record.error, record.verified) == ("processed", "", True)
+    assert record.processed_at is not None
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == "Paid"
+    assert payment.state == "succeeded"
+    assert set(order.lines.values_list("status", flat=True)) == {"Paid"}
+    (event,) = PaymentEvent.objects.filter(order=order)
+    assert (event.amount, event.reference, event.event_type.name) == (
+        order.total_incl_tax,
+        payment.intent_id,
+        "Paid",
+    )
+    assert paid_signals == [(order.number, order.total_incl_tax, payment.intent_id)]
+
+
+def test_a_failed_event_records_stripes_reason_and_leaves_the_order_pending(
+    client, placed, django_capture_on_commit_callbacks
+):
+    order, payment = placed
+    # A declined card on the local Stripe server: the intent carries last_payment_error.
+    client_api = stripe_client()
+    declined = client_api.v1.payment_intents.create(
+        params={
+            "amount": amount_to_minor(amount=payment.amount, currency=payment.currency),
+            "currency": "gbp",
+            "payment_method": card("4000000000000341"),
+        }
+    )
+    try:
+        client_api.v1.payment_intents.confirm(declined.id)
+    except stripe.CardError:
+        pass  # the decline is the point
+    StripePayment.objects.filter(pk=payment.pk).update(intent_id=declined.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = deliver(
+            client, event_payload("evt_fail", "payment_intent.payment_failed", declined.id)
+        )
+    assert response.json() == {"status": "processed"}
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == "Pending payment"
+    assert payment.state == "failed"
+    assert "declined" in payment.last_error.lower()  # Stripe's reason, not a generic one
+    (event,) = PaymentEvent.objects.filter(order=order)
+    assert event.event_type.code == "payment-failed"
