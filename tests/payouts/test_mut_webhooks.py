@@ -9,9 +9,11 @@ from django.utils import translation
 
 from payouts.models import ConnectWebhookEvent, Transfer
 
-from .test_connect_webhook import SECRET, event_body, paid, post, reverse_on_stripe  # noqa: F401
+from . import test_connect_webhook as connect
+from .test_connect_webhook import SECRET, event_body, post, reverse_on_stripe
 
 pytestmark = pytest.mark.django_db
+paid = connect.paid  # the fixture: an agency transfer paid over Stripe Connect (stand-in)
 
 
 @pytest.fixture(autouse=True)
