@@ -4,6 +4,10 @@
 #   scripts/mutation.sh                 every group in the table below
 #   scripts/mutation.sh tax-withholding ledger   only those groups
 #   scripts/mutation.sh --list          the table, nothing run
+#   scripts/mutation.sh --survivors ledger   re-test only the mutants that survived the last
+#                                       run of those groups (after adding tests or pragmas):
+#                                       the scratch copy is refreshed from the working tree,
+#                                       mutmut finds the new tests, and the score is recounted
 #
 # Each group mutates only its own module files and runs only that module's own tests, in a
 # scratch copy of the working tree (var/mutation/<group>; the copy includes uncommitted
@@ -68,6 +72,9 @@ if [[ ${1:-} == --list ]]; then
     exit 0
 fi
 
+survivors_only=0
+if [[ ${1:-} == --survivors ]]; then survivors_only=1; shift; fi
+
 wanted=("$@")
 if ((${#wanted[@]})); then
     for w in "${wanted[@]}"; do
@@ -126,13 +133,30 @@ while IFS='|' read -r name target kind modules tests; do
     fi
 
     scratch="$WORKDIR/$name"
-    rm -rf "$scratch"
-    mkdir -p "$scratch"
-    # The working tree as it is (tracked and untracked, not ignored), not just HEAD.
-    git ls-files -z --cached --others --exclude-standard |
-        xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
-        tar --null -T - -cf - | tar -xf - -C "$scratch"
-    ln -s "$ROOT/.venv" "$scratch/.venv"
+    rerun=()
+    if ((survivors_only)); then
+        if [[ ! -d $scratch/mutants || ! -f $WORKDIR/$name.results ]]; then
+            echo "   no earlier run of $name to re-test: run it whole first"
+            summary+=("$(printf '%-18s  NOT RUN: no earlier run' "$name")"); status=1
+            continue
+        fi
+        mapfile -t rerun < <(grep -E ': (survived|timeout)$' "$WORKDIR/$name.results" |
+            sed 's/^[[:space:]]*//; s/: [a-z ]*$//')
+        # Refresh the copy (sources, tests) in place; mutmut's state under mutants/ stays,
+        # so only the named mutants run again (and new tests get their stats first).
+        git ls-files -z --cached --others --exclude-standard |
+            xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
+            tar --null -T - -cf - | tar -xf - -C "$scratch"
+        echo "   re-testing ${#rerun[@]} survivors"
+    else
+        rm -rf "$scratch"
+        mkdir -p "$scratch"
+        # The working tree as it is (tracked and untracked, not ignored), not just HEAD.
+        git ls-files -z --cached --others --exclude-standard |
+            xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
+            tar --null -T - -cf - | tar -xf - -C "$scratch"
+        ln -s "$ROOT/.venv" "$scratch/.venv"
+    fi
 
     if [[ $kind == pure ]]; then
         pytest_args=(-p no:cacheprovider -p no:django --noconftest)
@@ -152,9 +176,12 @@ while IFS='|' read -r name target kind modules tests; do
     db="mut_${name//-/_}"
     log="$ROOT/$WORKDIR/$name.log"
     started=$(date +%s)
-    (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
-        .venv/bin/mutmut run --max-children "$CHILDREN") >"$log" 2>&1
-    rc=$?
+    rc=0
+    if ((!survivors_only || ${#rerun[@]})); then
+        (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
+            .venv/bin/mutmut run --max-children "$CHILDREN" "${rerun[@]}") >"$log" 2>&1
+        rc=$?
+    fi
     (cd "$scratch" && .venv/bin/mutmut results --all true) >"$WORKDIR/$name.results" 2>>"$log"
     secs=$(($(date +%s) - started))
 
