@@ -23,6 +23,9 @@
 # (default 10), MUTATION_DIR (default var/mutation), DATABASE_HOST_URL (default
 # postgres://postgres@127.0.0.1:5432).
 set -uo pipefail
+# The whole script is one block (closed at the end), so bash reads all of it before it
+# runs any of it: editing this file while a run is under way cannot break that run.
+{
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -212,3 +215,4 @@ echo
 echo "Mutation scores (killed / (killed + survived + timeout)):"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit $status
+}
