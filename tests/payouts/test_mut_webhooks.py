@@ -77,3 +77,100 @@ def test_an_event_without_a_transfer_id_is_ignored(client, paid):
     response = post(client, json.dumps(body).encode())
     assert response.json() == {"status": "ignored"}
     assert ConnectWebhookEvent.objects.get().note == "event type not handled"
+
+
+def test_our_transfer_unknown_to_stripe_is_ignored_with_a_note(client, paid, stand_in):
+    # Our transfer says tr_gone; Stripe (the stand-in) answers 404 for it.
+    Transfer.objects.filter(pk=paid.pk).update(external_reference="tr_gone")
+    body = json.loads(event_body(paid))
+    body["data"]["object"]["id"] = "tr_gone"
+    response = post(client, json.dumps(body).encode())
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    assert ConnectWebhookEvent.objects.get().note == "unknown transfer tr_gone"
+    paid.refresh_from_db()
+    assert paid.state == "paid"
+
+
+def test_events_we_do_not_act_on_never_ask_stripe(client, paid, stand_in, settings):
+    settings.STRIPE_CONNECT_API_BASE = "http://127.0.0.1:9"  # Stripe unreachable
+    other_type = event_body(paid, kind="transfer.created", event_id="evt_t", reversed_minor=0)
+    assert post(client, other_type).json() == {"status": "ignored"}
+    unknown = json.loads(event_body(paid, event_id="evt_u"))
+    unknown["data"]["object"]["id"] = "tr_not_ours"
+    response = post(client, json.dumps(unknown).encode())
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    notes = dict(ConnectWebhookEvent.objects.values_list("event_id", "note"))
+    assert notes == {"evt_t": "event type not handled", "evt_u": "unknown transfer tr_not_ours"}
+
+
+def test_stripe_unreachable_is_logged_with_its_error(client, paid, stand_in, settings, caplog):
+    reverse_on_stripe(stand_in, paid)
+    settings.STRIPE_CONNECT_API_BASE = "http://127.0.0.1:9"
+    assert post(client, event_body(paid)).status_code == 503
+    (record,) = [r for r in caplog.records if r.name == "payouts.webhooks"]
+    message = record.getMessage()
+    assert message.startswith("Connect event evt_1: Stripe unreachable, retried later: ")
+    assert "127.0.0.1" in message or "connect" in message.lower()
+
+
+def test_a_reversal_of_another_agencys_transfer_returns_that_one_only(client, paid, stand_in):
+    from agencies.models import Agency
+    from payouts.runs import payout_run_approve, payout_run_compute
+    from payouts.tasks import payout_transfer_submit
+    from payouts.transfers import payout_run_send
+
+    from .factories import at, creator_make, earning_make
+
+    river = Agency.objects.create(
+        code="river",
+        legal_name="River Talent Ltd",
+        country="HK",
+        registration_number="87654321",
+        share=paid.agency.share,
+        payout_rail=Agency.Rail.STRIPE_CONNECT,
+        stripe_account_id="acct_river",
+    )
+    earning_make(creator_make(agency=river, kind="service"), "2500.00", when=at(2026, 1))
+    run = payout_run_send(
+        run=payout_run_approve(run=payout_run_compute(period="2026-01", agency=river), user=None)
+    )
+    other = Transfer.objects.get(run=run)
+    payout_transfer_submit.apply(args=[other.pk], throw=False)
+    other.refresh_from_db()
+    assert other.state == "paid" and other.amount != paid.amount
+    reverse_on_stripe(stand_in, other)
+    assert post(client, event_body(other)).json() == {"status": "processed"}
+    other.refresh_from_db()
+    paid.refresh_from_db()
+    assert (other.state, paid.state) == ("returned", "paid")
+    assert ConnectWebhookEvent.objects.get().transfer_id == other.pk
+
+
+def test_a_reversal_of_one_fen_is_partial_and_kept_for_review(client, paid, stand_in, caplog):
+    reverse_on_stripe(stand_in, paid, minor=1)
+    response = post(client, event_body(paid, kind="transfer.updated", reversed_minor=1))
+    assert response.json() == {"status": "review"}
+    amount = int(paid.amount * 100)
+    event = ConnectWebhookEvent.objects.get()
+    assert event.note == f"partial reversal of 1 of {amount} (minor units): not applied"
+    assert event.transfer_id == paid.pk
+    (record,) = [r for r in caplog.records if r.name == "payouts.webhooks"]
+    assert record.getMessage() == f"Connect event evt_1: transfer {paid.pk}: {event.note}"
+
+
+def test_no_reversal_on_stripe_is_ignored_and_tied_to_our_transfer(client, paid, stand_in):
+    claimed = event_body(paid, event_id="evt_claim")  # the event claims a full reversal
+    assert post(client, claimed).json() == {"status": "ignored"}
+    event = ConnectWebhookEvent.objects.get()
+    assert (event.note, event.transfer_id) == ("no reversal", paid.pk)
+
+
+def test_a_mismatch_note_reads_each_side_in_its_own_minor_units(client, paid, stand_in):
+    # Our record in yen (no minor unit): Stripe's CNY fen against our whole yen.
+    reverse_on_stripe(stand_in, paid)
+    Transfer.objects.filter(pk=paid.pk).update(currency="JPY")
+    assert post(client, event_body(paid)).json() == {"status": "review"}
+    fen, yen = int(paid.amount * 100), int(paid.amount.to_integral_value())
+    assert ConnectWebhookEvent.objects.get().note == (
+        f"Stripe says {fen} CNY, our transfer is {yen} JPY"
+    )
