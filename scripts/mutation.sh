@@ -47,7 +47,7 @@ bank-files      | 80 | django | payouts/rails/bank_file.py payouts/iso20022.py p
 rewards         | 80 | django | payouts/validation.py payouts/api.py payouts/services.py | tests/payouts/test_rewards_api.py tests/payouts/test_earnings.py tests/payouts/test_commission.py tests/security/test_rewards_hostile.py tests/payouts/test_mut_rewards*.py
 checkout-payments | 80 | django | commerce/checkout/payments.py | tests/commerce/checkout/test_payments.py tests/commerce/checkout/test_flow.py tests/commerce/dashboard/test_refunds.py tests/commerce/checkout/test_mut_payments*.py
 webhooks        | 80 | django | commerce/checkout/webhooks.py commerce/checkout/views_webhook.py payouts/webhooks.py | tests/commerce/checkout/test_webhooks.py tests/payouts/test_connect_webhook.py tests/commerce/checkout/test_mut_webhooks*.py tests/payouts/test_mut_webhooks*.py
-landed-cost     | 80 | django | commerce/checkout/landed_cost.py commerce/checkout/tariff.py commerce/checkout/surcharges.py | tests/commerce/checkout/test_landed_cost.py tests/commerce/checkout/test_identity.py tests/commerce/checkout/test_mut_landed*.py
+landed-cost     | 80 | django | commerce/checkout/landed_cost.py commerce/checkout/tariff.py commerce/checkout/surcharges.py | tests/commerce/checkout/test_landed_cost.py tests/commerce/checkout/test_mut_landed*.py
 portal-scoping  | 80 | django | payouts/selectors_portal.py payouts/middleware.py | tests/payouts/test_portal.py tests/payouts/test_mut_portal*.py
 payout-exports  | 80 | django | payouts/exports.py payouts/exporters/__init__.py payouts/exporters/agency_run.py payouts/exporters/cn_labour.py payouts/exporters/cn_nonresident.py payouts/exporters/cn_wages.py payouts/exporters/platform_income.py | tests/payouts/test_exports.py tests/payouts/test_exports_cases.py tests/payouts/test_mut_exports*.py
 '
@@ -55,6 +55,9 @@ payout-exports  | 80 | django | payouts/exports.py payouts/exporters/__init__.py
 # mutant and not repeatable run to run) and CLI tests (a subprocess per case). The worked
 # cases beside them must kill the mutants on their own.
 EXCLUDE_TESTS='*_properties.py *_cli.py'
+# Whole checkouts (localstripe, a browser-like client) cost seconds per mutant: a group lists
+# the few that reach its module in a way no faster test does (landed-cost: test_mut_landed
+# has one checkout for the calendar-year limit; test_identity's are left to `make test`).
 # ------------------------------------------------------------------------------------------
 
 CHILDREN=${MUTATION_CHILDREN:-1}
