@@ -48,7 +48,7 @@ rewards         | 80 | django | payouts/validation.py payouts/api.py payouts/ser
 checkout-payments | 80 | django | commerce/checkout/payments.py | tests/commerce/checkout/test_payments.py tests/commerce/checkout/test_flow.py tests/commerce/dashboard/test_refunds.py tests/commerce/checkout/test_mut_payments*.py
 webhooks        | 80 | django | commerce/checkout/webhooks.py commerce/checkout/views_webhook.py payouts/webhooks.py | tests/commerce/checkout/test_webhooks.py tests/payouts/test_connect_webhook.py tests/commerce/checkout/test_mut_webhooks*.py tests/payouts/test_mut_webhooks*.py
 landed-cost     | 80 | django | commerce/checkout/landed_cost.py commerce/checkout/tariff.py commerce/checkout/surcharges.py | tests/commerce/checkout/test_landed_cost.py tests/commerce/checkout/test_mut_landed*.py
-portal-scoping  | 80 | django | payouts/selectors_portal.py payouts/middleware.py | tests/payouts/test_portal.py tests/payouts/test_mut_portal*.py
+portal-scoping  | 80 | django | payouts/selectors_portal.py payouts/middleware.py | tests/payouts/test_portal.py tests/payouts/test_portal_chart_figures.py tests/payouts/test_backoffice.py tests/payouts/test_mut_portal*.py
 payout-exports  | 80 | django | payouts/exports.py payouts/exporters/__init__.py payouts/exporters/agency_run.py payouts/exporters/cn_labour.py payouts/exporters/cn_nonresident.py payouts/exporters/cn_wages.py payouts/exporters/platform_income.py | tests/payouts/test_exports.py tests/payouts/test_exports_cases.py tests/payouts/test_mut_exports*.py
 '
 # Never selected: Hypothesis property tests (hundreds of random examples per test, slow per
