@@ -65,9 +65,8 @@ def test_a_runs_lines_are_listed_by_display_name(world):
 
 
 def test_working_figures_read_as_decimals_with_zero_for_missing_or_broken(world):
-    line = PayoutLine(
-        working={"rate": "0.10", "quick_deduction": "2520", "cumulative_income": "oops", "months": 3, "scope": "year"}
-    )  # fmt: skip
+    working = {"rate": "0.10", "quick_deduction": "2520", "cumulative_income": "oops"}
+    line = PayoutLine(working={**working, "months": 3, "scope": "year"})
     figures = sel.working_figures(line=line)
     assert figures["rate"] == Decimal("0.10")
     assert figures["quick_deduction"] == Decimal("2520")
