@@ -174,3 +174,27 @@ def test_a_mismatch_note_reads_each_side_in_its_own_minor_units(client, paid, st
     assert ConnectWebhookEvent.objects.get().note == (
         f"Stripe says {fen} CNY, our transfer is {yen} JPY"
     )
+
+
+def test_a_mismatch_is_logged_with_the_event_and_its_note(client, paid, stand_in, caplog):
+    reverse_on_stripe(stand_in, paid)
+    Transfer.objects.filter(pk=paid.pk).update(currency="HKD")
+    post(client, event_body(paid))
+    note = ConnectWebhookEvent.objects.get().note
+    (record,) = [r for r in caplog.records if r.name == "payouts.webhooks"]
+    assert record.getMessage() == f"Connect event evt_1: {note}"
+
+
+def test_a_reversal_our_transfer_cannot_take_is_kept_for_review(client, paid, stand_in, caplog):
+    # Our transfer is not paid (here: failed meanwhile): it cannot be returned.
+    Transfer.objects.filter(pk=paid.pk).update(state="failed")
+    reverse_on_stripe(stand_in, paid)
+    response = post(client, event_body(paid))
+    assert (response.status_code, response.json()) == (200, {"status": "review"})
+    event = ConnectWebhookEvent.objects.get()
+    assert event.transfer_id == paid.pk
+    assert event.note and "failed" in event.note
+    (record,) = [r for r in caplog.records if r.name == "payouts.webhooks"]
+    assert record.getMessage() == f"Connect event evt_1: {event.note}"
+    paid.refresh_from_db()
+    assert paid.state == "failed"
