@@ -8,6 +8,7 @@ Stripe server and checks what is stored: the event's outcome and the order's sta
 
 import pytest
 import stripe
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from commerce.stripe_api import amount_to_minor, stripe_client
@@ -128,3 +129,74 @@ def test_a_failed_event_records_stripes_reason_and_leaves_the_order_pending(
     assert "declined" in payment.last_error.lower()  # Stripe's reason, not a generic one
     (event,) = PaymentEvent.objects.filter(order=order)
     assert event.event_type.code == "payment-failed"
+
+
+def test_stripe_unreachable_answers_503_and_queues_a_retry(
+    client, placed, django_capture_on_commit_callbacks, settings, monkeypatch, paid_signals
+):
+    from commerce.checkout.tasks import stripe_event_process_task
+    from commerce.checkout.webhooks import stripe_event_process
+
+    queued = []
+    monkeypatch.setattr(
+        stripe_event_process_task, "apply_async", lambda **kw: queued.append(kw)
+    )
+    order, payment = placed
+    reachable = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = deliver_succeeded(
+        client, django_capture_on_commit_callbacks, payment.intent_id, "evt_down"
+    )
+    assert (response.status_code, response.json()) == (
+        503,
+        {"error": "could not reach Stripe; will retry"},
+    )
+    record = StripeEvent.objects.get()
+    assert record.state == "failed" and record.error
+    assert queued == [{"args": [record.pk], "countdown": 30}]
+    order.refresh_from_db()
+    assert order.status == "Pending payment"
+    # The retry, with Stripe back: paid, once.
+    settings.STRIPE_API_BASE = reachable
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stripe_event_process(event_pk=record.pk) == "processed"
+    order.refresh_from_db()
+    assert order.status == "Paid"
+    assert len(paid_signals) == 1
+
+
+def test_waiting_events_are_deferred_not_lost_when_stripe_is_down(
+    client, placed, settings, caplog
+):
+    from commerce.checkout.webhooks import stripe_events_waiting_process
+
+    order, payment = placed
+    StripePayment.objects.filter(pk=payment.pk).update(order=None)
+    early = deliver(client, event_payload("evt_wait", "payment_intent.succeeded", payment.intent_id))
+    assert early.json() == {"status": "waiting"}
+    StripePayment.objects.filter(pk=payment.pk).update(order=order)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    stripe_events_waiting_process(intent_id=payment.intent_id)  # no exception
+    record = StripeEvent.objects.get()
+    assert record.state == "failed"
+    assert any(
+        r.getMessage() == f"Stripe event {record.pk}: processing deferred" for r in caplog.records
+    )
+    # Other intents' waiting events are not touched.
+    stripe_events_waiting_process(intent_id="pi_other")
+    record.refresh_from_db()
+    assert record.state == "failed"
+
+
+def test_a_body_over_the_limit_is_refused_with_413(client, db, settings):
+    from commerce.webhook_store import webhook_body_limit
+
+    limit = webhook_body_limit()
+    response = client.post(
+        reverse("stripe-webhook"), data=b"x" * (limit + 1), content_type="application/json"
+    )
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": f"body larger than {limit} bytes"},
+    )
+    assert not StripeEvent.objects.exists()
