@@ -138,9 +138,7 @@ def test_stripe_unreachable_answers_503_and_queues_a_retry(
     from commerce.checkout.webhooks import stripe_event_process
 
     queued = []
-    monkeypatch.setattr(
-        stripe_event_process_task, "apply_async", lambda **kw: queued.append(kw)
-    )
+    monkeypatch.setattr(stripe_event_process_task, "apply_async", lambda **kw: queued.append(kw))
     order, payment = placed
     reachable = settings.STRIPE_API_BASE
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
@@ -165,14 +163,14 @@ def test_stripe_unreachable_answers_503_and_queues_a_retry(
     assert len(paid_signals) == 1
 
 
-def test_waiting_events_are_deferred_not_lost_when_stripe_is_down(
-    client, placed, settings, caplog
-):
+def test_waiting_events_are_deferred_not_lost_when_stripe_is_down(client, placed, settings, caplog):
     from commerce.checkout.webhooks import stripe_events_waiting_process
 
     order, payment = placed
     StripePayment.objects.filter(pk=payment.pk).update(order=None)
-    early = deliver(client, event_payload("evt_wait", "payment_intent.succeeded", payment.intent_id))
+    early = deliver(
+        client, event_payload("evt_wait", "payment_intent.succeeded", payment.intent_id)
+    )
     assert early.json() == {"status": "waiting"}
     StripePayment.objects.filter(pk=payment.pk).update(order=order)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
