@@ -226,3 +226,71 @@ def test_a_body_that_is_not_strict_json_names_the_problem():
     with pytest.raises(EventError):
         body_parse(b"[" * 9 + b"]" * 9)
     assert body_parse(b"[" * 8 + b"]" * 8, max_depth=8) is not None
+
+
+# --- Through the endpoint -------------------------------------------------------------
+
+
+def test_an_event_error_reads_as_its_message():
+    error = EventError("amount", "Too much.")
+    assert str(error) == "Too much."
+    assert error.as_dict() == {"field": "amount", "message": "Too much."}
+
+
+def test_errors_are_a_field_and_a_message(client, lily):
+    from .conftest import post_signed
+
+    unsigned = post_signed(client, event(), signature="")
+    assert (unsigned.status_code, unsigned.json()) == (
+        401,
+        {"error": {"field": "X-Signature", "message": "Missing or invalid signature."}},
+    )
+
+
+def test_a_batch_echoes_the_event_id_of_an_invalid_event(client, lily):
+    from .conftest import event as api_event
+    from .conftest import post_signed
+
+    body = {"events": [api_event(1), api_event(2, amount="-1"), api_event(3, event_id="a b")]}
+    response = post_signed(client, body)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["event_id"], r["status"]) for r in results] == [
+        ("evt-1", 201),
+        ("evt-2", 400),
+        (None, 400),  # not a well-formed id: not echoed
+    ]
+    assert results[1]["error"] == {"field": "amount", "message": "The amount must be positive."}
+    assert response.json()["counts"] == {"201": 1, "400": 2}
+
+
+def test_a_value_the_database_refuses_fails_that_event_only(client, lily, settings):
+    from payouts.models import Earning
+
+    from .conftest import event as api_event
+    from .conftest import post_signed
+
+    # A ceiling far above the column (14 digits): validation lets 10^15 through, the
+    # database cannot store it. The batch is retried event by event.
+    settings.REWARDS_AMOUNT_CEILINGS = {"CNY": "1" + "0" * 20}
+    body = {"events": [api_event(1), api_event(2, amount="1" + "0" * 15), api_event(3)]}
+    response = post_signed(client, body)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["event_id"], r["status"]) for r in results] == [
+        ("evt-1", 201),
+        ("evt-2", 400),
+        ("evt-3", 201),
+    ]
+    assert results[1]["error"] == {
+        "field": "event",
+        "message": "A value was refused by the database.",
+    }
+    assert sorted(Earning.objects.values_list("source_ref", flat=True)) == [
+        "live:evt-1",
+        "live:evt-3",
+    ]
+    # Alone, the same: 400 naming the event, nothing written.
+    alone = post_signed(client, api_event(4, amount="1" + "0" * 15))
+    assert (alone.status_code, alone.json()["error"]["field"]) == (400, "event")
+    assert Earning.objects.count() == 2
