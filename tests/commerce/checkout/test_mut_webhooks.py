@@ -198,3 +198,26 @@ def test_a_body_over_the_limit_is_refused_with_413(client, db, settings):
         {"error": f"body larger than {limit} bytes"},
     )
     assert not StripeEvent.objects.exists()
+
+
+def test_processing_waiting_events_touches_only_this_intents_waiting_events(
+    client, placed, django_capture_on_commit_callbacks
+):
+    from commerce.checkout.webhooks import stripe_events_waiting_process
+
+    order, payment = placed
+    # Another checkout's payment, its order not committed yet: its event waits.
+    StripePayment.objects.create(order_number="other-1", intent_id="pi_other", amount=1)
+    other = deliver(client, event_payload("evt_other", "payment_intent.succeeded", "pi_other"))
+    assert other.json() == {"status": "waiting"}
+    # Ours is paid by its event.
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_succeeded(client, django_capture_on_commit_callbacks, payment.intent_id, "evt_p")
+    paid = StripeEvent.objects.get(event_id="evt_p")
+    assert (paid.state, paid.error) == ("processed", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        stripe_events_waiting_process(intent_id=payment.intent_id)
+    # The processed event is left as it was; the other intent's event still waits.
+    again = StripeEvent.objects.get(event_id="evt_p")
+    assert (again.state, again.error, again.processed_at) == ("processed", "", paid.processed_at)
+    assert StripeEvent.objects.get(event_id="evt_other").state == "waiting"
