@@ -34,6 +34,7 @@ StripePayment = get_model("order", "StripePayment")
 def test_the_engine_destination_is_the_country_or_canada_with_its_province():
     assert destination_code(country="CA", state=" on ") == "CA-ON"
     assert destination_code(country="CA", state="") == "CA-"
+    assert destination_code(country="CA") == "CA-"
     assert destination_code(country="GB", state="Greater London") == "GB"
     assert destination_code(country="US", state="NY") == "US"
 
@@ -109,7 +110,9 @@ def test_refusals_say_why(shop, rates, caplog):
     assert unknown.reason == "We cannot deliver duty-paid to this destination yet."
     # The engine's own reason is kept in the log for the shop's staff.
     (logged,) = [r for r in caplog.records if r.name == "commerce.checkout.landed_cost"]
-    assert logged.getMessage().startswith("landed cost for GB refused: ")
+    message = logged.getMessage()
+    assert message.startswith("landed cost for GB refused: ")
+    assert message.removeprefix("landed cost for GB refused: ") not in ("", "None")
 
 
 def test_missing_rate_refusal_is_exactly_false(shop):
@@ -170,6 +173,8 @@ def test_the_annual_limit_counts_this_calendar_year_only(
     with django_capture_on_commit_callbacks(execute=True):
         place_order(client)
     order = Order.objects.get()
+    # Placed but not paid yet: nothing counted.
+    assert buyer_annual_used(id_hash=order.import_identity.id_number_hash) == 0
     payment = StripePayment.objects.get(order=order)
     with django_capture_on_commit_callbacks(execute=True):
         deliver(client, event_payload("evt_year", "payment_intent.succeeded", payment.intent_id))
@@ -199,3 +204,43 @@ def test_a_products_origin_reads_as_its_iso_code(db, origin, code):
     assert _country_code(origin) == code
     product = product_with_price("300.00", title="Bag", origin_country=origin or "")
     assert _country_code(product.origin_country) == code
+
+
+def test_the_engines_own_refusal_reaches_the_shopper_in_words(shop, rates):
+    # A French bag shipped into Germany: inside the EU's customs territory, not an import.
+    landed = landed_cost_quote(
+        basket=basket_of(shop["bag"], currency="EUR"),
+        country="DE",
+        shipping=Decimal("10.00"),
+        ships_from="FR",
+    )
+    assert (landed.allowed, landed.charges) == (False, [])
+    assert landed.reason == (
+        "This parcel ships from France, inside the customs territory of Germany, "
+        "so it is not an import."
+    )
+
+
+def test_duties_collected_at_the_us_border_are_quoted_apart(shop, rates):
+    # A leather bag (HS 4202, 8% US duty) into the US: collected by the carrier at the
+    # border, shown as an estimate, not charged at checkout.
+    landed = landed_cost_quote(
+        basket=basket_of(shop["bag"], currency="USD"), country="US", shipping=Decimal("18.00")
+    )
+    assert landed.allowed is True
+    assert landed.collected != "at_checkout"
+    assert landed.charges == [] and landed.total == 0
+    assert [c.label for c in landed.border_charges] == ["Import duty (US)"]
+    # 8% of the goods (CNY 4,800 at the display rate 0.1405 = USD 674.40): USD 53.95.
+    assert landed.border_charges[0].amount == Decimal("53.95")
+
+
+def test_only_a_chinese_address_with_goods_from_abroad_needs_an_identity(market, rates):
+    from commerce.checkout.landed_cost import needs_import_identity
+
+    tokyo = basket_of(market["tokyo_cream"], currency="CNY")
+    shanghai = basket_of(market["shanghai_cream"], currency="CNY")
+    assert needs_import_identity(country="CN", basket=tokyo) is True
+    assert needs_import_identity(country="CN", basket=shanghai) is False
+    assert needs_import_identity(country="GB", basket=tokyo) is False
+    assert needs_import_identity(country="HK", basket=shanghai) is False
