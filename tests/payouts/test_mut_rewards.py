@@ -142,6 +142,10 @@ def test_the_payload_hash_is_canonical_and_changes_with_any_field():
         (event(occurred_at="yesterday"), "occurred_at", ISO),
         (event(occurred_at="9999-12-31T23:59:59-23:59"), "occurred_at", ISO),
         (event(occurred_at="2026-03-10T11:00:00"), "occurred_at", "Give the time zone offset."),
+        # 41 characters, though a valid ISO date: over the 40 allowed.
+        (event(occurred_at="2026-03-10T11:00:00.00000+00:00:00.000000"), "occurred_at", ISO),
+        # Year 1 at +14:00 is year 0 in UTC: refused as a date, not as an old one.
+        (event(occurred_at="0001-01-01T10:00:00+14:00"), "occurred_at", ISO),
         (
             event(occurred_at="2026-03-10T12:05:00.000001+00:00"),
             "occurred_at",
@@ -172,6 +176,7 @@ def test_each_refusal_names_its_field_and_says_why(data, field, message):
         {"amount": "12.5"},
         {"occurred_at": "2026-03-10T12:05:00+00:00"},  # now + the skew exactly
         {"occurred_at": "2026-02-01T00:00:00+08:00"},  # the open period's first instant
+        {"occurred_at": "2026-03-10T11:00:00.0000+00:00:00.000000"},  # 40 characters
         {"event_id": "x" * 100, "creator": "l" * 64, "stream_id": "s" * 100},
         {"event_id": "A.b_c:d-9", "creator": "Li-ly_9", "kind": "gift"},
     ],
