@@ -140,3 +140,38 @@ def test_the_portal_csv_is_the_rows_under_their_headers(world, client):
     # Another agency's run: 404, no rows.
     other = client.get(f"/agency/runs/{world['river_run'].pk}/payout.csv")
     assert other.status_code == 404
+
+
+def test_a_line_without_a_legal_name_or_a_rate_has_empty_cells(world):
+    zoe = world["zoe"]
+    zoe.legal_name = ""
+    zoe.save()
+    PayoutLine.objects.filter(run=world["harbour_run"], creator=zoe).update(working={})
+    rows = {r[1]: r for r in sel.portal_run_csv_rows(run=world["harbour_run"])}
+    row = rows[zoe.handle]
+    assert row[2] == ""  # no legal name: empty, never a placeholder
+    assert row[10:15] == ("", "", "", "", "")  # rate and the working's amounts
+
+
+def test_monthly_totals_are_one_agencys_even_for_staff_of_two(world):
+    world["river"].staff.add(world["ann"])
+    harbour = sel.portal_monthly_totals(
+        user=world["ann"], agency=world["harbour"], months=["2025-12", "2026-01"]
+    )
+    lines = world["harbour_run"].lines.all()
+    assert harbour == [
+        {"period": "2025-12", "gross": 0, "tax": 0, "net": 0},
+        {
+            "period": "2026-01",
+            "gross": Decimal("23000.00"),
+            "tax": sum(line.tax for line in lines),
+            "net": sum(line.net for line in lines),
+        },
+    ]
+    river = sel.portal_monthly_totals(user=world["ann"], agency=world["river"], months=["2026-01"])
+    assert river[0]["gross"] == Decimal("5000.00")
+    # Not staff of it: nothing, whatever agency is asked for.
+    outsider = UserFactory(username="olga")
+    assert sel.portal_monthly_totals(user=outsider, agency=world["river"], months=["2026-01"]) == [
+        {"period": "2026-01", "gross": 0, "tax": 0, "net": 0}
+    ]
