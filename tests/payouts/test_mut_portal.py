@@ -175,3 +175,33 @@ def test_monthly_totals_are_one_agencys_even_for_staff_of_two(world):
     assert sel.portal_monthly_totals(user=outsider, agency=world["river"], months=["2026-01"]) == [
         {"period": "2026-01", "gross": 0, "tax": 0, "net": 0}
     ]
+
+
+def test_every_working_figure_is_read_under_its_own_name():
+    keys = (
+        "rate",
+        "quick_deduction",
+        "expense",
+        "basic_deduction",
+        "cumulative_income",
+        "cumulative_deductions",
+        "cumulative_taxable",
+        "cumulative_tax",
+        "already_withheld",
+    )
+    working = {key: f"{n}.5" for n, key in enumerate(keys, start=1)}
+    figures = sel.working_figures(line=PayoutLine(working=working))
+    assert {key: figures[key] for key in keys} == {
+        key: Decimal(f"{n}.5") for n, key in enumerate(keys, start=1)
+    }
+
+
+def test_runs_newest_first_and_lines_by_name_then_id(world):
+    zoe, amy = world["zoe"], world["amy"]
+    earning_make(zoe, "1000.00", when=at(2026, 2, 10))
+    february = payout_run_compute(period="2026-02", agency=world["harbour"])
+    assert list(sel.portal_runs(user=world["ann"])) == [february, world["harbour_run"]]
+    amy.display_name = "Zoe"  # two creators of one name: the older id first
+    amy.save()
+    lines = list(sel.portal_run_lines(run=world["harbour_run"]))
+    assert [line.creator_id for line in lines] == sorted([zoe.pk, amy.pk])
