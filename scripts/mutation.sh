@@ -142,7 +142,19 @@ while IFS='|' read -r name target kind modules tests; do
 
     scratch="$WORKDIR/$name"
     rerun=()
+    full_run=$((!survivors_only))
     if ((survivors_only)); then
+        # A module changed since (a pragma added, a fix): mutmut renumbers its mutants, so
+        # the old survivors' names no longer name the same mutants: run the group whole.
+        for m in "${present[@]}"; do
+            if ! cmp -s "$m" "$scratch/$m"; then
+                echo "   $m changed since the last run: running $name whole"
+                full_run=1
+                break
+            fi
+        done
+    fi
+    if ((!full_run)); then
         if [[ ! -d $scratch/mutants || ! -f $WORKDIR/$name.results ]]; then
             echo "   no earlier run of $name to re-test: run it whole first"
             summary+=("$(printf '%-18s  NOT RUN: no earlier run' "$name")"); status=1
@@ -185,7 +197,7 @@ while IFS='|' read -r name target kind modules tests; do
     log="$ROOT/$WORKDIR/$name.log"
     started=$(date +%s)
     rc=0
-    if ((!survivors_only || ${#rerun[@]})); then
+    if ((full_run || ${#rerun[@]})); then
         (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
             .venv/bin/mutmut run --max-children "$CHILDREN" "${rerun[@]}") >"$log" 2>&1
         rc=$?
