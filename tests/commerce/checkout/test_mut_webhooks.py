@@ -150,7 +150,8 @@ def test_stripe_unreachable_answers_503_and_queues_a_retry(
         {"error": "could not reach Stripe; will retry"},
     )
     record = StripeEvent.objects.get()
-    assert record.state == "failed" and record.error
+    assert record.state == "failed"
+    assert "Stripe" in record.error  # the client library's own words
     assert queued == [{"args": [record.pk], "countdown": 30}]
     order.refresh_from_db()
     assert order.status == "Pending payment"
@@ -221,3 +222,35 @@ def test_processing_waiting_events_touches_only_this_intents_waiting_events(
     again = StripeEvent.objects.get(event_id="evt_p")
     assert (again.state, again.error, again.processed_at) == ("processed", "", paid.processed_at)
     assert StripeEvent.objects.get(event_id="evt_other").state == "waiting"
+
+
+def test_a_failed_event_for_a_payment_without_an_order_is_recorded(client, db):
+    # A card declined at checkout: the payment row exists, no order was placed.
+    payment = StripePayment.objects.create(
+        order_number="100777", intent_id="pi_declined", amount=10, currency="GBP"
+    )
+    response = deliver(
+        client, event_payload("evt_declined", "payment_intent.payment_failed", "pi_declined")
+    )
+    assert response.json() == {"status": "processed"}
+    record = StripeEvent.objects.get()
+    assert (record.state, record.error) == ("processed", "")
+    payment.refresh_from_db()
+    assert (payment.state, payment.last_error) == ("failed", "payment failed")
+    assert not PaymentEvent.objects.exists()
+    # The same payment's succeeded event (if Stripe ever sent one) waits for an order.
+    waiting = deliver(
+        client, event_payload("evt_late_ok", "payment_intent.succeeded", "pi_declined")
+    )
+    assert waiting.json() == {"status": "waiting"}
+
+
+def test_events_of_other_types_are_kept_with_a_note(client, db):
+    payload = {
+        **event_payload("evt_cus", "customer.created", ""),
+        "data": {"object": {"id": "cus_1", "object": "customer"}},
+    }
+    assert deliver(client, payload).json() == {"status": "ignored"}
+    record = StripeEvent.objects.get()
+    assert (record.state, record.error) == ("ignored", "event type not handled")
+    assert record.processed_at is not None
