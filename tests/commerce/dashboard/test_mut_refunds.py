@@ -132,3 +132,52 @@ def test_an_unpaid_order_is_not_refunded(merchants):
         payments.order_refund(order=order, amount=Decimal("1.00"))
     assert str(whole.value) == "This order has no settled card payment to refund."
     assert not ConsignmentRefund.objects.exists()
+
+
+def test_refunds_resume_leaves_a_fresh_refund_to_its_first_attempt(merchants):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    _order, consignment, (a, _b, _c) = three_lines(merchants)
+    row = ConsignmentRefund.objects.create(
+        consignment=consignment,
+        amount=Decimal("10.00"),
+        currency="GBP",
+        lines={str(a.pk): "10.00"},
+    )
+    out = io.StringIO()
+    # Written a moment ago: its own request may still be sending it (default age 60 s).
+    call_command("refunds_resume", stdout=out)
+    assert out.getvalue().strip() == "0 refunds settled, 0 still in flight or refused."
+    row.refresh_from_db()
+    assert row.state == "created"
+    ConsignmentRefund.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - timedelta(seconds=59)
+    )
+    call_command("refunds_resume", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert row.state == "created"
+    # Older than the age: re-sent with its key, settled once.
+    ConsignmentRefund.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - timedelta(seconds=61)
+    )
+    out = io.StringIO()
+    call_command("refunds_resume", stdout=out)
+    assert out.getvalue().strip() == "1 refunds settled, 0 still in flight or refused."
+    row.refresh_from_db()
+    assert row.state == "succeeded" and row.stripe_refund_id
+    consignment.refresh_from_db()
+    assert consignment.refunded == Decimal("10.00")
+    # A shorter age given: a refund of 10 s ago is taken too.
+    late = ConsignmentRefund.objects.create(
+        consignment=consignment, amount=Decimal("1.00"), currency="GBP", lines={}
+    )
+    ConsignmentRefund.objects.filter(pk=late.pk).update(
+        created_at=timezone.now() - timedelta(seconds=10)
+    )
+    call_command("refunds_resume", older_than=5, stdout=io.StringIO())
+    late.refresh_from_db()
+    assert late.state == "succeeded"
