@@ -14,7 +14,7 @@ import pytest
 import requests
 from oscar.core.loading import get_model
 
-from commerce.checkout.payments import order_refund, payment_intent_create
+from commerce.checkout.payments import RefundRefused, order_refund, payment_intent_create
 
 from .conftest import basket_add, checkout_preview, deliver, event_payload, place_order
 from .test_payments import card
@@ -143,3 +143,89 @@ def test_refunds_send_minor_units_and_a_key_per_refund(
         (order.number, Decimal("5.00"), first),
         (order.number, Decimal("5.00"), second),
     ]
+
+
+@pytest.fixture
+def paid_order(client, shop, django_capture_on_commit_callbacks, wire):
+    basket_add(client, shop["cream"], currency="GBP")
+    checkout_preview(client, "GB")
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(client)
+    order = Order.objects.get()
+    payment = StripePayment.objects.get(order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, event_payload("evt_paid", "payment_intent.succeeded", payment.intent_id))
+    wire.clear()
+    return order
+
+
+def test_a_refund_retried_after_our_side_failed_sends_the_same_key(
+    paid_order, wire, monkeypatch, django_capture_on_commit_callbacks
+):
+    from commerce.checkout import payments
+
+    record = payments._refund_record
+
+    def database_gone(**kwargs):
+        raise RuntimeError("the database went away after Stripe answered")
+
+    monkeypatch.setattr(payments, "_refund_record", database_gone)
+    with pytest.raises(RuntimeError):
+        order_refund(order=paid_order, amount=Decimal("5.00"))
+    monkeypatch.setattr(payments, "_refund_record", record)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=paid_order, amount=Decimal("5.00"))
+    first, retry = posts(wire, "/v1/refunds")
+    assert first[3] == retry[3]  # Stripe would answer the retry with the first refund
+    assert first[3].startswith(f"refund-{paid_order.number}-")
+    assert StripePayment.objects.get(order=paid_order).refunded == Decimal("5.00")
+
+
+def test_refund_bounds_and_messages(
+    paid_order, refunded_signals, django_capture_on_commit_callbacks
+):
+    total = paid_order.total_incl_tax
+    for amount, message in (
+        ("0", "Enter an amount above zero."),
+        ("-1", "Enter an amount above zero."),
+        (str(total + Decimal("0.01")), f"You can refund at most {total} GBP."),
+    ):
+        with pytest.raises(RefundRefused) as refused:
+            order_refund(order=paid_order, amount=Decimal(amount))
+        assert str(refused.value) == message
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=paid_order, amount=Decimal("1.00"))
+        # 0.004 rounds to nothing in pence: refused, not sent.
+        with pytest.raises(RefundRefused):
+            order_refund(order=paid_order, amount=Decimal("0.004"))
+        left = total - Decimal("1.00")
+        with pytest.raises(RefundRefused) as over:
+            order_refund(order=paid_order, amount=left + Decimal("0.01"))
+        assert str(over.value) == f"You can refund at most {left} GBP."
+        order_refund(order=paid_order, amount=left)  # exactly what is left
+    payment = StripePayment.objects.get(order=paid_order)
+    assert payment.refunded == total
+    assert [(a, lines) for _n, a, lines, _r in refunded_signals] == [
+        (Decimal("1.00"), {}),
+        (left, {}),
+    ]
+
+
+def test_a_late_failure_never_unpays_and_is_recorded(paid_order):
+    from commerce.checkout.payments import payment_record_failure
+
+    payment = StripePayment.objects.get(order=paid_order)
+    assert payment.state == "succeeded"
+    payment_record_failure(payment=payment, order=paid_order, message="card declined")
+    payment.refresh_from_db()
+    assert (payment.state, payment.last_error) == ("succeeded", "card declined")
+    event = PaymentEvent.objects.get(order=paid_order, event_type__code="payment-failed")
+    assert (event.amount, event.reference, event.event_type.name) == (
+        Decimal("0"),
+        payment.intent_id,
+        "Payment failed",
+    )
+    # A second failure keeps the first reason.
+    payment_record_failure(payment=payment, order=paid_order, message="another")
+    payment.refresh_from_db()
+    assert payment.last_error == "card declined"
