@@ -4,6 +4,10 @@
 #   scripts/mutation.sh                 every group in the table below
 #   scripts/mutation.sh tax-withholding ledger   only those groups
 #   scripts/mutation.sh --list          the table, nothing run
+#   scripts/mutation.sh --survivors ledger   re-test only the mutants that survived the last
+#                                       run of those groups (after adding tests or pragmas):
+#                                       the scratch copy is refreshed from the working tree,
+#                                       mutmut finds the new tests, and the score is recounted
 #
 # Each group mutates only its own module files and runs only that module's own tests, in a
 # scratch copy of the working tree (var/mutation/<group>; the copy includes uncommitted
@@ -19,13 +23,17 @@
 # (default 10), MUTATION_DIR (default var/mutation), DATABASE_HOST_URL (default
 # postgres://postgres@127.0.0.1:5432).
 set -uo pipefail
+# The whole script is one block (closed at the end), so bash reads all of it before it
+# runs any of it: editing this file while a run is under way cannot break that run.
+{
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 # ---- The table ---------------------------------------------------------------------------
 # name | target % | kind (pure: no Django, no database; django: pytest-django + PostgreSQL)
 #      | module files to mutate (space separated) | test files/globs (space separated)
-# Payouts and checkout modules are being restructured: when a file is renamed, update its
+# CSV safety (formula-safe cells, every CSV we write goes through it) is tax/exports.py, in
+# tax-exports. Payouts and checkout modules are being restructured: when a file is renamed, update its
 # row; a missing file is reported on its own line and the rest of the group still runs.
 GROUPS_TABLE='
 tax-withholding | 90 | pure   | tax/withholding/regimes.py tax/withholding/tables.py tax/withholding/payment.py | tests/tax/test_withholding_*.py tests/tax/test_mut_withholding*.py
@@ -34,17 +42,24 @@ tax-exports     | 90 | pure   | tax/exports.py | tests/tax/test_exports*.py test
 agencies        | 80 | django | agencies/models.py agencies/validators.py agencies/services.py | tests/agencies
 payout-runs     | 80 | django | payouts/runs.py | tests/payouts/test_payout_run.py tests/payouts/test_commission.py tests/payouts/test_accrual.py tests/payouts/test_mut_runs*.py
 ledger          | 80 | django | payouts/ledger.py | tests/payouts/test_ledger.py tests/payouts/test_mut_ledger*.py
-transfers       | 80 | django | payouts/transfers.py payouts/iso20022.py payouts/bank_returns.py | tests/payouts/test_transfers.py tests/payouts/test_transfers_command.py tests/payouts/test_iso20022.py tests/payouts/test_bank_returns.py
-rewards         | 80 | django | payouts/validation.py payouts/api.py | tests/payouts/test_rewards_api.py tests/payouts/test_earnings.py
-checkout-payments | 80 | django | commerce/checkout/payments.py | tests/commerce/checkout/test_payments.py tests/commerce/checkout/test_flow.py
-webhooks        | 80 | django | commerce/checkout/webhooks.py payouts/webhooks.py | tests/commerce/checkout/test_webhooks.py tests/payouts/test_connect_webhook.py
-landed-cost     | 80 | django | commerce/checkout/landed_cost.py | tests/commerce/checkout/test_landed_cost.py
-portal-scoping  | 80 | django | payouts/selectors_portal.py | tests/payouts/test_portal.py
+transfers       | 80 | django | payouts/transfers.py payouts/lifecycle.py payouts/states.py payouts/rails/__init__.py payouts/rails/stripe_connect.py | tests/payouts/test_transfers.py tests/payouts/test_transfers_command.py tests/payouts/test_resend.py tests/payouts/test_states.py tests/payouts/test_mut_transfers*.py
+bank-files      | 80 | django | payouts/rails/bank_file.py payouts/iso20022.py payouts/bank_returns.py payouts/xml_decoding.py | tests/payouts/test_iso20022.py tests/payouts/test_bank_returns.py tests/payouts/test_transfers.py tests/payouts/test_resend.py tests/payouts/test_mut_bank*.py
+rewards         | 80 | django | payouts/validation.py payouts/api.py | tests/payouts/test_rewards_api.py tests/security/test_rewards_hostile.py tests/payouts/test_mut_rewards*.py
+earnings        | 80 | django | payouts/services.py | tests/payouts/test_earnings.py tests/payouts/test_rewards_api.py tests/payouts/test_commission.py tests/payouts/test_mut_earnings*.py
+checkout-payments | 80 | django | commerce/checkout/payments.py | tests/commerce/checkout/test_payments.py tests/commerce/checkout/test_flow.py tests/commerce/dashboard/test_refunds.py tests/commerce/checkout/test_mut_payments*.py tests/commerce/dashboard/test_mut_refunds.py
+webhooks-checkout | 80 | django | commerce/checkout/webhooks.py commerce/checkout/views_webhook.py | tests/commerce/checkout/test_webhooks.py tests/commerce/checkout/test_mut_webhooks*.py
+webhooks-connect | 80 | django | payouts/webhooks.py | tests/payouts/test_connect_webhook.py tests/payouts/test_mut_webhooks*.py
+landed-cost     | 80 | django | commerce/checkout/landed_cost.py commerce/checkout/tariff.py commerce/checkout/surcharges.py | tests/commerce/checkout/test_landed_cost.py tests/commerce/checkout/test_mut_landed*.py
+portal-scoping  | 80 | django | payouts/selectors_portal.py payouts/middleware.py | tests/payouts/test_portal.py tests/payouts/test_portal_chart_figures.py tests/payouts/test_backoffice.py tests/payouts/test_mut_portal*.py
+payout-exports  | 80 | django | payouts/exports.py payouts/exporters/__init__.py payouts/exporters/agency_run.py payouts/exporters/cn_labour.py payouts/exporters/cn_nonresident.py payouts/exporters/cn_wages.py payouts/exporters/platform_income.py | tests/payouts/test_exports.py tests/payouts/test_exports_cases.py tests/payouts/test_mut_exports*.py
 '
 # Never selected: Hypothesis property tests (hundreds of random examples per test, slow per
 # mutant and not repeatable run to run) and CLI tests (a subprocess per case). The worked
 # cases beside them must kill the mutants on their own.
 EXCLUDE_TESTS='*_properties.py *_cli.py'
+# Whole checkouts (localstripe, a browser-like client) cost seconds per mutant: a group lists
+# the few that reach its module in a way no faster test does (landed-cost: test_mut_landed
+# has one checkout for the calendar-year limit; test_identity's are left to `make test`).
 # ------------------------------------------------------------------------------------------
 
 CHILDREN=${MUTATION_CHILDREN:-1}
@@ -64,6 +79,9 @@ if [[ ${1:-} == --list ]]; then
     done
     exit 0
 fi
+
+survivors_only=0
+if [[ ${1:-} == --survivors ]]; then survivors_only=1; shift; fi
 
 wanted=("$@")
 if ((${#wanted[@]})); then
@@ -123,13 +141,42 @@ while IFS='|' read -r name target kind modules tests; do
     fi
 
     scratch="$WORKDIR/$name"
-    rm -rf "$scratch"
-    mkdir -p "$scratch"
-    # The working tree as it is (tracked and untracked, not ignored), not just HEAD.
-    git ls-files -z --cached --others --exclude-standard |
-        xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
-        tar --null -T - -cf - | tar -xf - -C "$scratch"
-    ln -s "$ROOT/.venv" "$scratch/.venv"
+    rerun=()
+    full_run=$((!survivors_only))
+    if ((survivors_only)); then
+        # A module changed since (a pragma added, a fix): mutmut renumbers its mutants, so
+        # the old survivors' names no longer name the same mutants: run the group whole.
+        for m in "${present[@]}"; do
+            if ! cmp -s "$m" "$scratch/$m"; then
+                echo "   $m changed since the last run: running $name whole"
+                full_run=1
+                break
+            fi
+        done
+    fi
+    if ((!full_run)); then
+        if [[ ! -d $scratch/mutants || ! -f $WORKDIR/$name.results ]]; then
+            echo "   no earlier run of $name to re-test: run it whole first"
+            summary+=("$(printf '%-18s  NOT RUN: no earlier run' "$name")"); status=1
+            continue
+        fi
+        mapfile -t rerun < <(grep -E ': (survived|timeout)$' "$WORKDIR/$name.results" |
+            sed 's/^[[:space:]]*//; s/: [a-z ]*$//')
+        # Refresh the copy (sources, tests) in place; mutmut's state under mutants/ stays,
+        # so only the named mutants run again (and new tests get their stats first).
+        git ls-files -z --cached --others --exclude-standard |
+            xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
+            tar --null -T - -cf - | tar -xf - -C "$scratch"
+        echo "   re-testing ${#rerun[@]} survivors"
+    else
+        rm -rf "$scratch"
+        mkdir -p "$scratch"
+        # The working tree as it is (tracked and untracked, not ignored), not just HEAD.
+        git ls-files -z --cached --others --exclude-standard |
+            xargs -0 -I{} sh -c 'test -e "$1" && printf "%s\0" "$1"' _ {} |
+            tar --null -T - -cf - | tar -xf - -C "$scratch"
+        ln -s "$ROOT/.venv" "$scratch/.venv"
+    fi
 
     if [[ $kind == pure ]]; then
         pytest_args=(-p no:cacheprovider -p no:django --noconftest)
@@ -149,9 +196,12 @@ while IFS='|' read -r name target kind modules tests; do
     db="mut_${name//-/_}"
     log="$ROOT/$WORKDIR/$name.log"
     started=$(date +%s)
-    (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
-        .venv/bin/mutmut run --max-children "$CHILDREN") >"$log" 2>&1
-    rc=$?
+    rc=0
+    if ((full_run || ${#rerun[@]})); then
+        (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
+            .venv/bin/mutmut run --max-children "$CHILDREN" "${rerun[@]}") >"$log" 2>&1
+        rc=$?
+    fi
     (cd "$scratch" && .venv/bin/mutmut results --all true) >"$WORKDIR/$name.results" 2>>"$log"
     secs=$(($(date +%s) - started))
 
@@ -182,3 +232,4 @@ echo
 echo "Mutation scores (killed / (killed + survived + timeout)):"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit $status
+}

@@ -2,6 +2,9 @@
 fixed number of queries whatever they show."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -11,7 +14,17 @@ from catalog.community.selectors import viewer_region
 from tests.factories import CreatorFactory, NoteProduct, UserFactory, product_with_price
 
 pytestmark = pytest.mark.django_db
-MAX_QUERIES = 15
+# page -> (cold, warm) anonymous, (cold, warm) signed in; the same for 3 and 25 cards.
+# Cold: the first request after the shared cache is emptied (process-wide memos filled
+# beforehand); warm: the next one. Measured 2026-12-01 (tests/catalog/test_query_counts.py
+# pins the shop's pages the same way).
+PINS = {
+    "feed": ((6, 2), (14, 10)),
+    "feed-fragment": ((4, 2), (8, 6)),
+    "topic": ((5, 3), (13, 11)),
+    "note": ((13, 7), (21, 15)),
+    "creator": ((12, 6), (20, 14)),
+}
 Note = get_model("catalogue", "Note")
 
 
@@ -47,9 +60,7 @@ def populate(cards: int, rates=None):
 @pytest.mark.parametrize("cards", [3, 25])
 @pytest.mark.parametrize("page", ["feed", "feed-fragment", "topic", "note", "creator"])
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_pages_answer_in_a_fixed_number_of_queries(
-    client, rates, django_assert_max_num_queries, page, cards, signed_in
-):
+def test_pages_answer_in_a_fixed_number_of_queries(client, rates, page, cards, signed_in):
     notes, topics, creators, users = populate(cards)
     if signed_in:
         client.force_login(users[0])
@@ -60,10 +71,15 @@ def test_pages_answer_in_a_fixed_number_of_queries(
         "note": notes[0].get_absolute_url(),
         "creator": reverse("community:creator", args=[creators[0].handle]),
     }[page]
-    assert client.get(url).status_code == 200  # warm process-wide caches
-    with django_assert_max_num_queries(MAX_QUERIES):
-        response = client.get(url)
-    assert response.status_code == 200
+    assert client.get(url).status_code == 200  # warm process-wide memos
+    cache.clear()
+    counts = []
+    for _ in ("cold", "warm"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert tuple(counts) == PINS[page][signed_in]
 
 
 def test_feed_cards_show_cover_avatar_flag_image_and_likes(client):

@@ -280,7 +280,13 @@ def test_border_charges_are_told_on_the_thank_you_page_and_in_the_email(
     ],
 )
 def test_submit_query_count_is_constant_per_consignment(
-    client, market, django_capture_on_commit_callbacks, django_assert_num_queries, products, queries
+    client,
+    market,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+    products,
+    queries,
+    steady_state,
 ):
     for name in products:
         basket_add(client, market[name], currency="GBP")

@@ -127,17 +127,17 @@ def test_unsupported_destination_is_refused_by_the_address_form(client, shop):
 
 
 def test_submit_and_webhook_query_counts(
-    client, shop, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, shop, django_capture_on_commit_callbacks, django_assert_num_queries, steady_state
 ):
     basket_add(client, shop["cream"], currency="GBP")
     checkout_preview(client, "GB")
-    with django_assert_max_num_queries(60):
+    with django_assert_num_queries(39):
         with django_capture_on_commit_callbacks(execute=True):
             response = place_order(client)
     assert response.status_code == 302
     order = Order.objects.get()
     payment = StripePayment.objects.get(order=order)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(17):
         with django_capture_on_commit_callbacks(execute=True):
             deliver(
                 client, event_payload("evt_count", "payment_intent.succeeded", payment.intent_id)

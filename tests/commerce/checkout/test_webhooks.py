@@ -193,14 +193,14 @@ def test_event_of_another_type_is_ignored(client, db):
 
 
 def test_webhook_query_count(
-    client, placed, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, placed, django_capture_on_commit_callbacks, django_assert_num_queries, steady_state
 ):
     _order, payment = placed
     payload = event_payload("evt_q", "payment_intent.succeeded", payment.intent_id)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(17):
         with django_capture_on_commit_callbacks(execute=True):
             deliver(client, payload)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(8):
         assert deliver(client, payload).json() == {"status": "duplicate"}
 
 
