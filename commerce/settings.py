@@ -172,7 +172,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "commerce.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "commerce.customer.apps.CustomerConfig",
     "commerce.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -216,6 +216,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A regional personal-data store that is down: a 503 page (issue #17).
+    "commerce.residency.middleware.RegionalStoreUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.partner.middleware.CurrencyMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
@@ -251,7 +253,8 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    # Oscar's EmailBackend, plus overseas users found by keyed email hash (issue #17).
+    "commerce.residency.auth_backends.ResidencyEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
