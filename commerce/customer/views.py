@@ -5,13 +5,16 @@ from their region (one look-up per store for a page of orders)."""
 import copy
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as core
 from oscar.apps.customer.views import *  # noqa: F403  (Oscar fork convention)
+from oscar.core.loading import get_model
 
 from commerce.partner.ship_to import ship_to_for_request
 from commerce.residency import selectors, services
+
+Order = get_model("order", "Order")
 
 
 class SignUpCountryMixin:
@@ -71,7 +74,11 @@ class ProfileUpdateView(core.ProfileUpdateView):
 
 class OrderHistoryView(core.OrderHistoryView):
     def get_queryset(self):
-        return super().get_queryset().select_related("shipping_address", "billing_address")
+        return (
+            super()
+            .get_queryset()
+            .select_related("residency", "shipping_address", "billing_address")
+        )
 
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
@@ -81,6 +88,13 @@ class OrderHistoryView(core.OrderHistoryView):
 
 
 class OrderDetailView(core.OrderDetailView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Order.objects.select_related("residency"),
+            user=self.request.user,
+            number=self.kwargs["order_number"],
+        )
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         selectors.orders_personal_resolve(orders=[ctx["order"]])

@@ -93,8 +93,10 @@ class OrderDispatcher(CoreOrderDispatcher):
 
     def dispatch_order_messages(self, order, messages, event_code, attachments=None, **kwargs):
         if order.is_anonymous and "email_address" not in kwargs:
-            contact = order_personal_data_get_many(orders=[order])[order.pk]
-            kwargs["email_address"] = contact.get("email") or order.guest_email
+            email = getattr(order, "contact_email", None)  # resolved already
+            if email is None:
+                email = order_personal_data_get_many(orders=[order])[order.pk].get("email")
+            kwargs["email_address"] = email or ""
         return super().dispatch_order_messages(
             order, messages, event_code, attachments=attachments, **kwargs
         )

@@ -38,4 +38,3 @@ def guards_connect() -> None:
     for label in ("order.ShippingAddress", "order.BillingAddress", "address.UserAddress"):
         pre_save.connect(_refuse_resolved, sender=apps.get_model(label), weak=False)
     pre_save.connect(_refuse_resolved, sender=get_user_model(), weak=False)
-    pre_save.connect(_refuse_resolved, sender=apps.get_model("order.Order"), weak=False)

@@ -142,12 +142,21 @@ def _order_global_values(order) -> dict:
 
 def order_personal_data_get_many(*, orders: Iterable) -> dict[int, dict]:
     """order id -> ``{"email", "shipping_address", "billing_address", "region"}``: one query
-    for the orders' residencies, one per regional store. Orders of the global region read
-    their own rows (select their addresses and user with the orders)."""
+    for the orders' residencies (none when selected with the orders:
+    ``select_related("residency")``), one per regional store. Orders of the global region
+    read their own rows (select their addresses and user with the orders)."""
     orders = list(orders)
-    residencies = {
-        r.order_id: r for r in OrderResidency.objects.filter(order__in=[o.pk for o in orders])
-    }
+    if orders and all("residency" in o._state.fields_cache for o in orders):
+        # Selected with the orders (``select_related("residency")``): no query.
+        residencies = {
+            o.pk: o._state.fields_cache["residency"]
+            for o in orders
+            if o._state.fields_cache["residency"] is not None
+        }
+    else:
+        residencies = {
+            r.order_id: r for r in OrderResidency.objects.filter(order__in=[o.pk for o in orders])
+        }
     tokens_by_alias: dict[str, list] = defaultdict(list)
     for residency in residencies.values():
         tokens_by_alias[region_database(region=residency.region)].append(residency.token)
@@ -180,24 +189,26 @@ def _address_apply(address, values: dict) -> None:
 
 def orders_personal_resolve(*, orders: Iterable) -> list:
     """The orders with their personal values in memory (never saved): each order gets
-    ``contact_email`` and ``contact_name``; an overseas order's addresses and guest email
-    show the regional values. Returns the orders as a list."""
+    ``contact_email`` (use it, not ``guest_email``/``email``) and ``contact_name``; an
+    overseas order's address objects show the regional values. Returns a list."""
     orders = list(orders)
     data = order_personal_data_get_many(orders=orders)
     for order in orders:
-        values = data.get(order.pk, {})
-        order.contact_email = values.get("email", "")
-        shipping = values.get("shipping_address") or {}
-        order.contact_name = " ".join(
-            part for part in (shipping.get("first_name"), shipping.get("last_name")) if part
-        )
-        if values.get("region", global_region()) != global_region():
-            _address_apply(order.shipping_address, shipping)
-            _address_apply(order.billing_address, values.get("billing_address") or {})
-            if order.guest_email is not None and not order.user_id:
-                order.guest_email = values.get("email", "")
-            order._personal_resolved = True
+        order_values_apply(order=order, values=data.get(order.pk, {}))
     return orders
+
+
+def order_values_apply(*, order, values: dict) -> None:
+    """Put one order's personal values (as ``order_personal_data_get_many`` returns them)
+    on the order in memory."""
+    order.contact_email = values.get("email", "")
+    shipping = values.get("shipping_address") or {}
+    order.contact_name = " ".join(
+        part for part in (shipping.get("first_name"), shipping.get("last_name")) if part
+    )
+    if values.get("region", global_region()) != global_region():
+        _address_apply(order.shipping_address, shipping)
+        _address_apply(order.billing_address, values.get("billing_address") or {})
 
 
 def user_email_get(*, user) -> str:

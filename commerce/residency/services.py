@@ -107,6 +107,21 @@ def user_region(*, user) -> str:
     return home.region if home is not None else global_region()
 
 
+def personal_address_save(*, user, address: dict) -> None:
+    """Add an address to an overseas user's saved addresses in their region (once: an
+    identical address is not added again). Their global ``UserAddress`` rows stay empty."""
+    home = HomeRegion.objects.filter(user=user).first()
+    if home is None or not is_overseas(region=home.region):
+        return
+    alias = region_database(region=home.region)
+    with regional_store(alias=alias):
+        record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+    addresses = list((record.payload if record is not None else {}).get("addresses") or [])
+    if address in addresses:
+        return
+    personal_data_put(user=user, data={"addresses": [*addresses, address]})
+
+
 def order_personal_data_put(*, region: str, token, data: dict) -> PersonalRecord:
     """An order's contact email and full addresses in ``region``'s store under ``token``
     (idempotent: a retried checkout rewrites the same record)."""
@@ -114,12 +129,25 @@ def order_personal_data_put(*, region: str, token, data: dict) -> PersonalRecord
     return record
 
 
-def order_residency_record(*, order, region: str, token) -> OrderResidency:
-    """The global pointer from an order to its regional contact record (idempotent)."""
-    residency, _created = OrderResidency.objects.get_or_create(
-        order=order, defaults={"region": region, "token": token}
+def order_shipping_address_put(*, residency: OrderResidency, address) -> None:
+    """Staff change an overseas order's delivery address: the region first, then the
+    global row masked (its flag as a resolved object cleared: it now holds masks only)."""
+    from commerce.residency.selectors import address_values
+
+    order_personal_data_put(
+        region=residency.region,
+        token=residency.token,
+        data={"shipping_address": address_values(address)},
     )
-    return residency
+    address_mask(address)
+    address._personal_resolved = False
+    address.save()
+
+
+def order_residency_record(*, order, region: str, token) -> OrderResidency:
+    """The global pointer from an order to its regional contact record: one INSERT, once
+    per order (written in the order's own transaction, right after the order)."""
+    return OrderResidency.objects.create(order=order, region=region, token=token)
 
 
 # Address fields that identify a person: masked in the global database.
