@@ -502,3 +502,11 @@ CELERY_BEAT_SCHEDULE["webhooks-unverified-prune"] = {
     "task": "commerce.order.tasks.webhook_deliveries_prune_task",
     "schedule": 3600.0,
 }
+
+# Issue #17: regional records no global row points at (a write whose global half failed)
+# are deleted once older than this many hours (manage.py residency_sweep; daily beat job).
+RESIDENCY_ORPHAN_GRACE_HOURS = int(os.environ.get("RESIDENCY_ORPHAN_GRACE_HOURS", "24"))
+CELERY_BEAT_SCHEDULE["residency-orphans-sweep"] = {
+    "task": "commerce.residency.tasks.personal_records_sweep_task",
+    "schedule": crontab(minute=30, hour=4),
+}

@@ -102,7 +102,39 @@ class OrderDetailView(core.OrderDetailView):
 
 
 class AnonymousOrderDetailView(core.AnonymousOrderDetailView):
+    """A guest's order page: the email they give is compared with the order's contact email
+    read through the residency selector (an overseas guest order keeps it in its region)."""
+
+    def get_object(self, queryset=None):
+        order = Order.objects.filter(user=None, number=self.order_number).first()
+        if order is None or not order.check_verification_hash(self.hash):
+            return None
+        selectors.orders_personal_resolve(orders=[order])
+        given = (self.email or "").strip().lower()
+        return order if given and given == order.contact_email.strip().lower() else None
+
+
+class AddressListView(core.AddressListView):
+    """An overseas shopper's address book is kept in their region (no ``UserAddress``)."""
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        selectors.orders_personal_resolve(orders=[ctx["order"]])
+        if services.is_overseas(region=services.user_region(user=self.request.user)):
+            data = selectors.personal_data_get(user=self.request.user)
+            ctx["regional_address_book"] = True
+            ctx["regional_addresses"] = [
+                selectors.address_lines(values=a) for a in data.get("addresses") or []
+            ]
         return ctx
+
+
+class AddressCreateView(core.AddressCreateView):
+    def form_valid(self, form):
+        if not services.is_overseas(region=services.user_region(user=self.request.user)):
+            return super().form_valid(form)
+        address = form.save(commit=False)
+        services.personal_address_save(
+            user=self.request.user, address=selectors.address_values(address)
+        )
+        messages.success(self.request, _("Address saved"))
+        return redirect(self.get_success_url())

@@ -244,3 +244,18 @@ def email_taken(*, email: str, exclude_user_id: int | None = None) -> bool:
         users = users.exclude(pk=exclude_user_id)
         homes = homes.exclude(user_id=exclude_user_id)
     return users.exists() or homes.exists()
+
+
+def address_lines(*, values: dict) -> list[str]:
+    """An address (as ``address_values`` gives it) as display lines, like Oscar's
+    ``active_address_fields``: name, street lines, city, state, postcode, country name."""
+    from django_countries import countries
+
+    name = " ".join(
+        v for v in (values.get("title"), values.get("first_name"), values.get("last_name")) if v
+    )
+    keys = ("line1", "line2", "line3", "line4", "state", "postcode")
+    lines = [name, *(values.get(key, "") for key in keys)]
+    country = values.get("country") or ""
+    lines.append(str(countries.name(country)) if country else "")
+    return [line.strip() for line in lines if line and line.strip()]
