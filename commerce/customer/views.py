@@ -78,6 +78,7 @@ class OrderHistoryView(core.OrderHistoryView):
             super()
             .get_queryset()
             .select_related("residency", "shipping_address", "billing_address")
+            .prefetch_related("lines")  # num_items: one query for the page, not one per order
         )
 
     def get_context_data(self, *args, **kwargs):
