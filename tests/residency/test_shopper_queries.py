@@ -58,9 +58,10 @@ def us_shopper(shop):
 
 
 def count(client, url, alias):
-    with CaptureQueriesContext(connections["default"]) as default, CaptureQueriesContext(
-        connections[alias]
-    ) as regional:
+    with (
+        CaptureQueriesContext(connections["default"]) as default,
+        CaptureQueriesContext(connections[alias]) as regional,
+    ):
         response = client.get(url)
     assert response.status_code == 200
     return response, len(default), len(regional)
