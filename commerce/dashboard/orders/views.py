@@ -339,7 +339,6 @@ class ConsignmentCustomsView(View):
 
         order = order_for_user(user=request.user, number=number)
         consignment = consignment_for_user(user=request.user, order=order, pk=pk)
-        consignment.order = orders_personal_resolve(orders=[order])[0]
         if consignment.kind != consignment.Kind.IMPORT:
             raise Http404()
         html = render_to_string(
@@ -358,6 +357,8 @@ def customs_context(*, consignment) -> dict:
     weight and customs value (the transaction value the shopper paid, order currency)."""
     from decimal import Decimal
 
+    # The delivery address of an overseas order from its region (issue #17).
+    orders_personal_resolve(orders=[consignment.order])
     rows = []
     total_value = Decimal("0")
     total_weight = 0
