@@ -204,18 +204,22 @@ def home_region_move(*, user, region: str, moved_by, reason: str = "") -> Region
         raise RegionUnknown(_("Unknown region: %(region)s") % {"region": region})
     home = home_region_ensure(user=user)
     old_alias, new_alias = region_database(region=home.region), region_database(region=region)
-    record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
+    with regional_store(alias=old_alias):
+        record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
     if record is not None and old_alias != new_alias:
-        PersonalRecord.objects.using(new_alias).update_or_create(
-            token=home.token, defaults={"payload": record.payload, "erased_at": record.erased_at}
-        )
+        with regional_store(alias=new_alias):
+            PersonalRecord.objects.using(new_alias).update_or_create(
+                token=home.token,
+                defaults={"payload": record.payload, "erased_at": record.erased_at},
+            )
     with transaction.atomic():
         move = RegionMove.objects.create(
             home=home, from_region=home.region, to_region=region, moved_by=moved_by, reason=reason
         )
         HomeRegion.objects.filter(pk=home.pk).update(region=region)
     if record is not None and old_alias != new_alias:
-        PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
+        with regional_store(alias=old_alias):
+            PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
     return move
 
 
@@ -253,7 +257,8 @@ def privacy_export(*, user, requested_by) -> dict:
     }
     for code in regions():
         alias = region_database(region=code)
-        record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+        with regional_store(alias=alias):
+            record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
         if record is not None:
             data["regional_store"][code] = {
                 "database": alias,
@@ -357,11 +362,12 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
     # 1. The regional store first (idempotent).
     for code in regions():
         alias = region_database(region=code)
-        erased = (
-            PersonalRecord.objects.using(alias)
-            .filter(token=home.token)
-            .update(payload={}, erased_at=timezone.now())
-        )
+        with regional_store(alias=alias):
+            erased = (
+                PersonalRecord.objects.using(alias)
+                .filter(token=home.token)
+                .update(payload={}, erased_at=timezone.now())
+            )
         if erased:
             done.append(f"regional record erased ({code})")
     # The user's orders' regional contact records (each under its own token).
