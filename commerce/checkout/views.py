@@ -17,7 +17,11 @@ from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
 from commerce.partner.ship_to import ship_to_for_request, ship_to_state_for_request
-from commerce.residency.selectors import orders_personal_resolve
+from commerce.residency.selectors import (
+    address_lines,
+    orders_personal_resolve,
+    saved_addresses_get,
+)
 
 from .context import (
     import_identity_clear,
@@ -78,8 +82,31 @@ class ShippingAddressView(views.ShippingAddressView):
         kwargs["basket"] = self.request.basket
         return kwargs
 
+    def regional_addresses(self) -> list[dict]:
+        """An overseas shopper's saved addresses, kept in their region (issue #17)."""
+        if not hasattr(self, "_regional_addresses"):
+            self._regional_addresses = saved_addresses_get(user=self.request.user)
+        return self._regional_addresses
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["regional_addresses"] = [
+            (index, address_lines(values=values))
+            for index, values in enumerate(self.regional_addresses())
+        ]
+        return ctx
+
     def get_initial(self):
         initial = super().get_initial() or {}
+        chosen = self.request.GET.get("regional_address", "")
+        addresses = self.regional_addresses() if chosen.isdigit() else []
+        if chosen.isdigit() and int(chosen) < len(addresses):
+            # "Use this address": the form is filled from the region; Continue checks it.
+            values = dict(addresses[int(chosen)])
+            values["country"] = Country.objects.filter(
+                iso_3166_1_a2=values.get("country", ""), is_shipping_country=True
+            ).first()
+            initial.update({k: v for k, v in values.items() if v})
         if not initial.get("country"):
             # Default the address country to the shopper's ship-to country.
             initial["country"] = Country.objects.filter(

@@ -259,3 +259,14 @@ def address_lines(*, values: dict) -> list[str]:
     country = values.get("country") or ""
     lines.append(str(countries.name(country)) if country else "")
     return [line.strip() for line in lines if line and line.strip()]
+
+
+def saved_addresses_get(*, user) -> list[dict]:
+    """An overseas user's saved addresses (their regional record's ``addresses``); ``[]``
+    for a guest or a user of the global region (whose addresses are ``UserAddress`` rows)."""
+    if user is None or not user.is_authenticated:
+        return []
+    home = home_region_get(user=user)
+    if home is None or home.region == global_region():
+        return []
+    return list(personal_data_get(user=user).get("addresses") or [])

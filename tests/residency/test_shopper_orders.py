@@ -121,9 +121,16 @@ def test_a_us_shopper_signs_up_checks_out_and_only_the_us_store_holds_their_data
     assert contact["shipping_address"]["phone_number"] == "+12015550123"
     assert not PersonalRecord.objects.using("default").exists()
     call_command("residency_audit")  # CommandError (exit 1) on any finding
-    # The saved address appears in the shopper's address book, from the region.
+    # The saved address appears in the shopper's address book, from the region, and the
+    # next checkout offers it: choosing it fills the address form from the region.
     book = client.get(reverse("customer:address-list")).content.decode()
     assert "350 Fifth Avenue" in book
+    basket_add(client, shop["cream"], currency="USD")
+    page = client.get(reverse("checkout:shipping-address"))
+    assert "350 Fifth Avenue" in page.content.decode()
+    form = client.get(reverse("checkout:shipping-address") + "?regional_address=0")
+    assert form.context["form"].initial["line1"] == "350 Fifth Avenue"
+    assert form.context["form"].initial["country"].iso_3166_1_a2 == "US"
 
 
 def test_a_guest_shipping_to_the_us_is_covered_by_the_orders_own_token(
