@@ -41,10 +41,12 @@ def order_region(*, user, shipping_address) -> str:
 
 
 def order_contact_prepare(
-    *, user, shipping_address, billing_address, guest_email: str
+    *, user, shipping_address, billing_address, guest_email: str, token: uuid.UUID | None = None
 ) -> OrderContact | None:
     """Regional write of an overseas order's contact details, then the addresses masked in
-    place; None for a global-region order (its details stay on the global rows)."""
+    place; None for a global-region order (its details stay on the global rows). ``token``:
+    the same for every attempt at one basket (a retry after a declined card rewrites the
+    same record), a new one when not given."""
     region = order_region(user=user, shipping_address=shipping_address)
     if not services.is_overseas(region=region):
         return None
@@ -52,7 +54,7 @@ def order_contact_prepare(
     email = selectors.user_email_get(user=user) if signed_in else guest_email
     contact = OrderContact(
         region=region,
-        token=uuid.uuid4(),
+        token=token or uuid.uuid4(),
         email=email or "",
         values={
             "shipping_address": selectors.address_values(shipping_address),
@@ -77,3 +79,15 @@ def order_contact_attach(*, order, contact: OrderContact) -> None:
     selectors.order_values_apply(
         order=order, values={"email": contact.email, "region": contact.region, **contact.values}
     )
+
+
+SESSION_KEY = "residency_order_contact"
+
+
+def order_contact_token(*, request, basket) -> uuid.UUID:
+    """The basket's order-contact token, kept in the session across checkout attempts."""
+    saved = request.session.get(SESSION_KEY) or {}
+    if saved.get("basket") != basket.pk:
+        saved = {"basket": basket.pk, "token": str(uuid.uuid4())}
+        request.session[SESSION_KEY] = saved
+    return uuid.UUID(saved["token"])

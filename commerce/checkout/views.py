@@ -33,7 +33,7 @@ from .display import order_consignments_display, quote_display
 from .forms import ShippingAddressForm
 from .identity import id_number_hash, id_number_mask
 from .payments import PaymentDeclined, PaymentUnavailable, payment_intent_create
-from .personal import order_contact_attach, order_contact_prepare
+from .personal import order_contact_attach, order_contact_prepare, order_contact_token
 from .webhooks import stripe_events_waiting_process
 
 logger = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             shipping_address=submission["shipping_address"],
             billing_address=submission.get("billing_address"),
             guest_email=submission["order_kwargs"].get("guest_email") or "",
+            token=order_contact_token(request=request, basket=submission["basket"]),
         )
         if self._order_contact is not None and "guest_email" in submission["order_kwargs"]:
             submission["order_kwargs"]["guest_email"] = self._order_contact.placeholder_email

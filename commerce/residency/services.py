@@ -179,15 +179,18 @@ def address_mask(address) -> None:
 
 
 def personal_records_sweep(*, grace: timedelta, now=None) -> dict[str, int]:
-    """Delete regional records no global row points at (no ``HomeRegion`` nor
-    ``OrderResidency`` token) that were last written more than ``grace`` ago: the leftovers
-    of a write whose global half failed. Idempotent; returns deletions per store."""
+    """Delete regional records no global row of that region points at (no ``HomeRegion``
+    nor ``OrderResidency`` with that token and region) that were last written more than
+    ``grace`` ago: the leftovers of a write whose global half failed, or the old copy of an
+    interrupted region move. Idempotent; returns deletions per store."""
     cutoff = (now or timezone.now()) - grace
-    known = set(HomeRegion.objects.values_list("token", flat=True))
-    known.update(OrderResidency.objects.values_list("token", flat=True))
     deleted: dict[str, int] = {}
     for code in regions():
         alias = region_database(region=code)
+        # Known per region: a copy left in another region (a move or a checkout whose
+        # shipping country changed) is an orphan there.
+        known = set(HomeRegion.objects.filter(region=code).values_list("token", flat=True))
+        known.update(OrderResidency.objects.filter(region=code).values_list("token", flat=True))
         with regional_store(alias=alias):
             candidates = PersonalRecord.objects.using(alias).filter(updated_at__lt=cutoff)
             rows = candidates.values_list("pk", "token")

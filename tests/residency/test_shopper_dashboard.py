@@ -149,3 +149,9 @@ def test_the_sweeper_removes_only_old_orphans_and_is_idempotent(shop):
     assert PersonalRecord.objects.using("region_eu").count() == 1  # younger than the grace
     call_command("residency_sweep")  # again: nothing more to do
     assert PersonalRecord.objects.using("region_us").count() == 2
+    # A copy of a known token left in another region (an interrupted move) is an orphan there.
+    stale = PersonalRecord.objects.using("region_eu").create(token=home.token, payload={})
+    PersonalRecord.objects.using("region_eu").filter(pk=stale.pk).update(updated_at=long_ago)
+    call_command("residency_sweep")
+    assert not PersonalRecord.objects.using("region_eu").filter(pk=stale.pk).exists()
+    assert PersonalRecord.objects.using("region_us").filter(token=home.token).exists()

@@ -175,3 +175,20 @@ def test_a_cn_shopper_checks_out_as_before(client, shop, django_capture_on_commi
     assert Email.objects.filter(user=order.user).exists()  # Oscar's email log, as before
     values = selectors.order_personal_data_get_many(orders=[order])[order.pk]
     assert values["region"] == "cn" and values["shipping_address"]["line1"] == "350 Fifth Avenue"
+
+
+def test_a_retry_after_a_declined_card_rewrites_the_same_regional_record(
+    client, shop, django_capture_on_commit_callbacks
+):
+    from tests.commerce.checkout.test_payments import card
+
+    basket_add(client, shop["cream"], currency="USD")
+    checkout_preview(client, "US")
+    assert place_order(client, payment_method=card("4000000000000341")).status_code == 200
+    assert not Order.objects.exists()
+    assert PersonalRecord.objects.using("region_us").count() == 1  # written before the charge
+    with django_capture_on_commit_callbacks(execute=True):
+        assert place_order(client).status_code == 302
+    token = OrderResidency.objects.get().token
+    (record,) = PersonalRecord.objects.using("region_us").all()  # the same one, no orphan
+    assert record.token == token
