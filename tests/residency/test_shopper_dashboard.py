@@ -24,6 +24,7 @@ from .test_shopper_queries import order_placed
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 Consignment = get_model("order", "Consignment")
+Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 OrderNote = get_model("order", "OrderNote")
 
@@ -155,3 +156,15 @@ def test_the_sweeper_removes_only_old_orphans_and_is_idempotent(shop):
     call_command("residency_sweep")
     assert not PersonalRecord.objects.using("region_eu").filter(pk=stale.pk).exists()
     assert PersonalRecord.objects.using("region_us").filter(token=home.token).exists()
+
+
+def test_an_object_holding_regional_values_cannot_be_saved_globally(us_order):
+    from commerce.residency.guards import ResolvedInstanceSave
+    from commerce.residency.selectors import orders_personal_resolve
+
+    order = Order.objects.get(pk=us_order.pk)
+    orders_personal_resolve(orders=[order])
+    assert order.shipping_address.line1 == "77 Mercer Street"
+    with pytest.raises(ResolvedInstanceSave):
+        order.shipping_address.save()
+    assert ShippingAddress.objects.get(pk=order.shipping_address_id).line1 == "***"
