@@ -187,7 +187,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "commerce.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "commerce.customer.apps.CustomerConfig",
     "commerce.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -231,6 +231,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A regional personal-data store that is down: a 503 page (issue #17).
+    "commerce.residency.middleware.RegionalStoreUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commerce.partner.middleware.CurrencyMiddleware",
     "commerce.basket.middleware.BasketMiddleware",
@@ -266,7 +268,8 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    # Oscar's EmailBackend, plus overseas users found by keyed email hash (issue #17).
+    "commerce.residency.auth_backends.ResidencyEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
@@ -513,4 +516,12 @@ WEBHOOK_DELIVERY_MODELS = ["order.StripeEvent", "payouts.ConnectWebhookEvent"]
 CELERY_BEAT_SCHEDULE["webhooks-unverified-prune"] = {
     "task": "commerce.order.tasks.webhook_deliveries_prune_task",
     "schedule": 3600.0,
+}
+
+# Issue #17: regional records no global row points at (a write whose global half failed)
+# are deleted once older than this many hours (manage.py residency_sweep; daily beat job).
+RESIDENCY_ORPHAN_GRACE_HOURS = int(os.environ.get("RESIDENCY_ORPHAN_GRACE_HOURS", "24"))
+CELERY_BEAT_SCHEDULE["residency-orphans-sweep"] = {
+    "task": "commerce.residency.tasks.personal_records_sweep_task",
+    "schedule": crontab(minute=30, hour=4),
 }

@@ -56,3 +56,27 @@ def postgresql(db):
     assert connection.vendor == "postgresql", (
         f"this test needs PostgreSQL, not {connection.vendor}: run it with `make test`"
     )
+
+
+# Issue #17: checkout writes an overseas order's contact details to its region's store
+# (a guest shipping to GB or the US), so tests that drive the shop may reach every store.
+REGIONAL_STORE_TEST_DIRS = ("tests/commerce/", "tests/browser/", "tests/storefront/")
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = str(item.path.relative_to(config.rootpath)).replace("\\", "/")
+        if not path.startswith(REGIONAL_STORE_TEST_DIRS):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            if not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+                continue
+            args, kwargs = (), {}
+        elif "databases" in marker.kwargs:
+            continue
+        else:
+            args, kwargs = marker.args, marker.kwargs
+        # The same marker with every store allowed, put first so it is the closest.
+        item.add_marker(pytest.mark.django_db(*args, **kwargs, databases="__all__"), append=False)

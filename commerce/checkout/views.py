@@ -17,6 +17,11 @@ from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
 from commerce.partner.ship_to import ship_to_for_request, ship_to_state_for_request
+from commerce.residency.selectors import (
+    address_lines,
+    orders_personal_resolve,
+    saved_addresses_get,
+)
 
 from .context import (
     import_identity_clear,
@@ -28,6 +33,7 @@ from .display import order_consignments_display, quote_display
 from .forms import ShippingAddressForm
 from .identity import id_number_hash, id_number_mask
 from .payments import PaymentDeclined, PaymentUnavailable, payment_intent_create
+from .personal import order_contact_attach, order_contact_prepare, order_contact_token
 from .webhooks import stripe_events_waiting_process
 
 logger = logging.getLogger(__name__)
@@ -60,6 +66,8 @@ PaymentMethodView = views.PaymentMethodView
 class ThankYouView(views.ThankYouView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # An overseas order's addresses and email, from its region (issue #17).
+        orders_personal_resolve(orders=[ctx["order"]])
         ctx["consignments"] = order_consignments_display(ctx["order"])
         ctx["border_estimate"] = sum((c["border_estimate"] for c in ctx["consignments"]), 0)
         return ctx
@@ -74,8 +82,31 @@ class ShippingAddressView(views.ShippingAddressView):
         kwargs["basket"] = self.request.basket
         return kwargs
 
+    def regional_addresses(self) -> list[dict]:
+        """An overseas shopper's saved addresses, kept in their region (issue #17)."""
+        if not hasattr(self, "_regional_addresses"):
+            self._regional_addresses = saved_addresses_get(user=self.request.user)
+        return self._regional_addresses
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["regional_addresses"] = [
+            (index, address_lines(values=values))
+            for index, values in enumerate(self.regional_addresses())
+        ]
+        return ctx
+
     def get_initial(self):
         initial = super().get_initial() or {}
+        chosen = self.request.GET.get("regional_address", "")
+        addresses = self.regional_addresses() if chosen.isdigit() else []
+        if chosen.isdigit() and int(chosen) < len(addresses):
+            # "Use this address": the form is filled from the region; Continue checks it.
+            values = dict(addresses[int(chosen)])
+            values["country"] = Country.objects.filter(
+                iso_3166_1_a2=values.get("country", ""), is_shipping_country=True
+            ).first()
+            initial.update({k: v for k, v in values.items() if v})
         if not initial.get("country"):
             # Default the address country to the shopper's ship-to country.
             initial["country"] = Country.objects.filter(
@@ -176,7 +207,24 @@ class PaymentDetailsView(views.PaymentDetailsView):
         submission["payment_kwargs"]["payment_method"] = request.POST.get("payment_method", "")
         submission["order_kwargs"]["consignments"] = submission.pop("consignments", None)
         submission.pop("import_identity", None)
+        # Issue #17: an overseas order's contact details go to its region first (before the
+        # card is charged); the addresses the order saves are masked, the email left out.
+        self._order_contact = order_contact_prepare(
+            user=submission["user"],
+            shipping_address=submission["shipping_address"],
+            billing_address=submission.get("billing_address"),
+            guest_email=submission["order_kwargs"].get("guest_email") or "",
+            token=order_contact_token(request=request, basket=submission["basket"]),
+        )
+        if self._order_contact is not None and "guest_email" in submission["order_kwargs"]:
+            submission["order_kwargs"]["guest_email"] = self._order_contact.placeholder_email
         return self.submit(**submission)
+
+    def update_address_book(self, user, addr):
+        # An overseas shopper's addresses are saved in their region (order_contact_prepare).
+        if getattr(self, "_order_contact", None) is not None:
+            return
+        super().update_address_book(user, addr)
 
     def handle_payment(self, order_number, total, **kwargs):
         payment_method = kwargs.get("payment_method", "")
@@ -234,6 +282,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 surcharges=surcharges,
                 **kwargs,
             )
+            contact = getattr(self, "_order_contact", None)
+            if contact is not None:
+                order_contact_attach(order=order, contact=contact)
             identity = import_identity_get(self.request)
             if identity and consignments is not None and consignments.needs_import_identity:
                 # Only the cross-border consignments count toward China's limits.

@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.admin import *  # noqa: F403  (keep Oscar's admin)
+from oscar.apps.order.admin import OrderAdmin as OscarOrderAdmin
 from oscar.core.loading import get_model
+
+from commerce.residency.models import OrderResidency
+from commerce.residency.selectors import orders_personal_resolve
 
 OrderImportIdentity = get_model("order", "OrderImportIdentity")
 StripePayment = get_model("order", "StripePayment")
@@ -29,3 +35,67 @@ class OrderImportIdentityAdmin(admin.ModelAdmin):
     # The hash is kept out of the admin; the number itself is never stored.
     exclude = ("id_number_hash",)
     readonly_fields = ("order", "real_name", "id_number_masked", "counted_value")
+
+
+# --- Issue #17: an overseas order's contact details are in its region ---------------------
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+BillingAddress = get_model("order", "BillingAddress")
+
+
+class ResidencyChangeList(ChangeList):
+    """The page's orders with their contact email, one look-up per regional store."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = orders_personal_resolve(
+            orders=self.result_list.select_related("residency")
+        )
+
+
+class OrderAdmin(OscarOrderAdmin):
+    list_display = (*OscarOrderAdmin.list_display, "contact_email", "personal_data_region")
+
+    def get_changelist(self, request, **kwargs):
+        return ResidencyChangeList
+
+    @admin.display(description=_("contact email"))
+    def contact_email(self, order):
+        return getattr(order, "contact_email", "")
+
+    @admin.display(description=_("personal data stored in"))
+    def personal_data_region(self, order):
+        residency = order._state.fields_cache.get("residency")
+        return residency.region if residency is not None else "-"
+
+
+class MaskedAddressAdmin(admin.ModelAdmin):
+    """An overseas order's address rows hold masks and are read-only here (saving a form
+    would copy whatever is typed into the global database); its values are changed on the
+    dashboard's address page, which writes them to the order's region."""
+
+    search_fields = ("search_text", "code")
+    order_field = ""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (
+            OrderResidency.objects.filter(**{f"order__{self.order_field}": obj}).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+
+class ShippingAddressAdmin(MaskedAddressAdmin):
+    order_field = "shipping_address"
+
+
+class BillingAddressAdmin(MaskedAddressAdmin):
+    order_field = "billing_address"
+
+
+admin.site.unregister(Order)
+admin.site.register(Order, OrderAdmin)
+admin.site.unregister(ShippingAddress)
+admin.site.register(ShippingAddress, ShippingAddressAdmin)
+admin.site.unregister(BillingAddress)
+admin.site.register(BillingAddress, BillingAddressAdmin)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.order import reports as core
 from oscar.apps.order.reports import *  # noqa: F403  (Oscar fork convention)
 
+from commerce.residency.selectors import orders_personal_resolve, personal_data_get_many
+
 
 def order_totals_by_currency(orders) -> list[tuple[str, object]]:
     rows = orders.order_by().values("currency").annotate(total=Sum("total_incl_tax"))
@@ -25,12 +27,19 @@ class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
                 _("Date placed"),
             ]
         )
-        for order in orders:
+        # Names and emails through the residency selectors: one look-up per store for all
+        # the report's orders (an overseas shopper's are in their region; issue #17).
+        orders = orders.select_related("user", "residency", "shipping_address")
+        resolved = orders_personal_resolve(orders=orders)
+        names = personal_data_get_many(users=[o.user for o in resolved if o.user_id])
+        for order in resolved:
+            person = names.get(order.user_id, {}) if order.user_id else {}
+            name = " ".join(p for p in (person.get("first_name"), person.get("last_name")) if p)
             writer.writerow(
                 [
                     order.number,
-                    order.user.get_full_name() if order.user_id else "-",
-                    order.email,
+                    (name or "-") if order.user_id else "-",
+                    order.contact_email,
                     order.total_incl_tax,
                     order.currency,
                     self.format_datetime(order.date_placed),

@@ -1,7 +1,12 @@
-"""Order placement: consignments per merchant, and each line's note attribution."""
+"""Order placement: consignments per merchant, and each line's note attribution; order
+emails reach overseas shoppers at the address kept in their region (issue #17)."""
 
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
+from oscar.apps.order.utils import OrderDispatcher as CoreOrderDispatcher
 from oscar.core.loading import get_model
+
+from commerce.residency.dispatch import dispatcher_residency_install
+from commerce.residency.selectors import order_personal_data_get_many
 
 
 class OrderCreator(CoreOrderCreator):
@@ -76,3 +81,22 @@ def consignment_row(*, order, quote):
         weight_grams=quote.weight_grams,
         delivery_days=f"{low}-{high}",
     )
+
+
+class OrderDispatcher(CoreOrderDispatcher):
+    """A signed-in overseas shopper's mail goes to their regional address; a guest order
+    whose contact details live in a region goes to the email kept there."""
+
+    def __init__(self, logger=None, mail_connection=None):
+        super().__init__(logger=logger, mail_connection=mail_connection)
+        dispatcher_residency_install(self)
+
+    def dispatch_order_messages(self, order, messages, event_code, attachments=None, **kwargs):
+        if order.is_anonymous and "email_address" not in kwargs:
+            email = getattr(order, "contact_email", None)  # resolved already
+            if email is None:
+                email = order_personal_data_get_many(orders=[order])[order.pk].get("email")
+            kwargs["email_address"] = email or ""
+        return super().dispatch_order_messages(
+            order, messages, event_code, attachments=attachments, **kwargs
+        )

@@ -10,3 +10,8 @@ class ResidencyConfig(AppConfig):
     label = "residency"
     verbose_name = _("Personal data and regions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from commerce.residency.guards import guards_connect
+
+        guards_connect()

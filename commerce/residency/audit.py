@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.db import connections
 
 from agencies.encryption.regions import global_region, region_database
-from commerce.residency.models import HomeRegion, PersonalRecord
+from commerce.residency.models import HomeRegion, OrderResidency, PersonalRecord
 
 # Values shorter than this (country codes, initials) would match unrelated text.
 MIN_LENGTH = 4
@@ -50,11 +50,16 @@ def _values(payload, key: str | None = None) -> Iterator[str]:
 
 
 def overseas_values() -> tuple[int, set[str]]:
-    """(users, identifying values) of every user homed outside the global region."""
+    """(users and guest orders, identifying values) of every user homed outside the global
+    region and every order whose contact details live in a regional store."""
     homes = HomeRegion.objects.exclude(region=global_region())
     tokens: dict[str, list] = {}
     for home in homes:
         tokens.setdefault(region_database(region=home.region), []).append(home.token)
+    for region, token in OrderResidency.objects.exclude(region=global_region()).values_list(
+        "region", "token"
+    ):
+        tokens.setdefault(region_database(region=region), []).append(token)
     values: set[str] = set()
     for alias, region_tokens in tokens.items():
         for record in PersonalRecord.objects.using(alias).filter(token__in=region_tokens):

@@ -114,3 +114,27 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.user_id}: {self.outcome}"
+
+
+class OrderResidency(models.Model):
+    """Where an order's contact details live when they are not in the global database.
+
+    An order of an overseas shopper -- signed in (their home region) or a guest (the region
+    of the shipping country) -- keeps its email and the full shipping and billing addresses
+    in a :class:`PersonalRecord` of that region under ``token`` (its own token, so a guest
+    order needs no user); the global order keeps masked names and lines, no email.
+    """
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="residency", verbose_name=_("order")
+    )
+    token = models.UUIDField(_("token"), unique=True, editable=False)
+    region = models.CharField(_("region"), max_length=8, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order residency")
+        verbose_name_plural = _("order residencies")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.region}"

@@ -3,12 +3,23 @@
 Order of writes: the regional store first (idempotent ``update_or_create`` on the token),
 then the global row (token, region, keyed hash). Re-running a write that failed half way
 completes it; nothing in the global database points at a regional row that is missing
-(an orphaned regional record is harmless and is overwritten by the next write).
+(an orphaned regional record is harmless, is overwritten by the next write, and
+``personal_records_sweep`` removes it after a grace period).
+
+A new user's first write picks the token before anything global exists: the regional record
+is written under it, then the ``HomeRegion`` row that points at it. A store that is down
+raises ``RegionalStoreUnavailable`` before any global write.
+
+Orders of overseas shoppers (``order_personal_data_put`` then ``order_residency_record``):
+the contact email and full addresses go to the region first (before the card is charged),
+the order's global address rows get masked values (``address_mask``).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.apps import apps
@@ -18,8 +29,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.encryption.crypto import keyed_hash
-from agencies.encryption.regions import region_database, region_for_country, regions
-from commerce.residency.models import HomeRegion, PersonalRecord, PrivacyRequest, RegionMove
+from agencies.encryption.regions import (
+    global_region,
+    region_database,
+    region_for_country,
+    regions,
+)
+from commerce.residency.models import (
+    HomeRegion,
+    OrderResidency,
+    PersonalRecord,
+    PrivacyRequest,
+    RegionMove,
+)
+from commerce.residency.stores import regional_store
 
 # Earnings not yet paid out: erasure of their creator is refused.
 UNPAID_EARNING_STATES = ("pending", "available", "in_run")
@@ -40,23 +63,141 @@ def home_region_ensure(*, user, country: str | None = None) -> HomeRegion:
 
 
 def personal_data_put(*, user, data: dict, country: str | None = None) -> PersonalRecord:
-    """Store (merge) the user's personal values in their region's store; idempotent."""
-    home = home_region_ensure(user=user, country=country)
-    alias = region_database(region=home.region)
-    with transaction.atomic(using=alias):
-        record = (
-            PersonalRecord.objects.using(alias).select_for_update().filter(token=home.token).first()
+    """Store (merge) the user's personal values in their region's store; idempotent.
+    The regional write comes first: for a new user the token is chosen, the record written,
+    and only then the global ``HomeRegion`` created."""
+    home = HomeRegion.objects.filter(user=user).first()
+    region = home.region if home is not None else region_for_country(country=country)
+    token = home.token if home is not None else uuid.uuid4()
+    record, payload = _record_merge(alias=region_database(region=region), token=token, data=data)
+    if home is None:
+        home, _created = HomeRegion.objects.get_or_create(
+            user=user, defaults={"region": region, "token": token}
         )
-        payload = dict(record.payload) if record is not None else {}
-        payload.update(data)
-        record, _created = PersonalRecord.objects.using(alias).update_or_create(
-            token=home.token, defaults={"payload": payload, "erased_at": None}
-        )
+        if home.token != token:  # a concurrent first write won: merge into its record
+            return personal_data_put(user=user, data=data)
     email = payload.get("email") or ""
     email_hash = keyed_hash(value=email, purpose="email") if email else ""
     if home.email_hash != email_hash:
         HomeRegion.objects.filter(pk=home.pk).update(email_hash=email_hash)
     return record
+
+
+def _record_merge(*, alias: str, token, data: dict) -> tuple[PersonalRecord, dict]:
+    """Merge ``data`` into the record ``token`` of store ``alias`` (created if missing)."""
+    with regional_store(alias=alias), transaction.atomic(using=alias):
+        record = PersonalRecord.objects.using(alias).select_for_update().filter(token=token).first()
+        payload = dict(record.payload) if record is not None else {}
+        payload.update(data)
+        record, _created = PersonalRecord.objects.using(alias).update_or_create(
+            token=token, defaults={"payload": payload, "erased_at": None}
+        )
+    return record, payload
+
+
+def is_overseas(*, region: str) -> bool:
+    return region != global_region()
+
+
+def user_region(*, user) -> str:
+    """The home region of a signed-in user (the global one without a ``HomeRegion``)."""
+    if user is None or not user.is_authenticated:
+        return global_region()
+    home = HomeRegion.objects.filter(user=user).only("region").first()
+    return home.region if home is not None else global_region()
+
+
+def personal_address_save(*, user, address: dict) -> None:
+    """Add an address to an overseas user's saved addresses in their region (once: an
+    identical address is not added again). Their global ``UserAddress`` rows stay empty."""
+    home = HomeRegion.objects.filter(user=user).first()
+    if home is None or not is_overseas(region=home.region):
+        return
+    alias = region_database(region=home.region)
+    with regional_store(alias=alias):
+        record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+    addresses = list((record.payload if record is not None else {}).get("addresses") or [])
+    if address in addresses:
+        return
+    personal_data_put(user=user, data={"addresses": [*addresses, address]})
+
+
+def order_personal_data_put(*, region: str, token, data: dict) -> PersonalRecord:
+    """An order's contact email and full addresses in ``region``'s store under ``token``
+    (idempotent: a retried checkout rewrites the same record)."""
+    record, _payload = _record_merge(alias=region_database(region=region), token=token, data=data)
+    return record
+
+
+def order_shipping_address_put(*, residency: OrderResidency, address) -> None:
+    """Staff change an overseas order's delivery address: the region first, then the
+    global row masked (its flag as a resolved object cleared: it now holds masks only)."""
+    from commerce.residency.selectors import address_values
+
+    order_personal_data_put(
+        region=residency.region,
+        token=residency.token,
+        data={"shipping_address": address_values(address)},
+    )
+    address_mask(address)
+    address._personal_resolved = False
+    address.save()
+
+
+def order_residency_record(*, order, region: str, token) -> OrderResidency:
+    """The global pointer from an order to its regional contact record: one INSERT, once
+    per order (written in the order's own transaction, right after the order)."""
+    return OrderResidency.objects.create(order=order, region=region, token=token)
+
+
+# Address fields that identify a person: masked in the global database.
+MASKED_NAME_FIELDS = ("first_name", "last_name")
+BLANKED_FIELDS = ("phone_number", "notes")
+MASKED_LINE_FIELDS = ("line1", "line2", "line3")
+
+
+def value_mask(value: str) -> str:
+    """A display mask that keeps the first character only: ``"J***"``."""
+    value = (value or "").strip()
+    return f"{value[0]}***" if value else ""
+
+
+def address_mask(address) -> None:
+    """Mask an (unsaved) Oscar address in place: names keep an initial, street lines become
+    ``***``, phone and notes are emptied; title, city, state, postcode, country stay (the
+    duty engine and shipping need only those)."""
+    if address is None:
+        return
+    for name in MASKED_NAME_FIELDS:
+        setattr(address, name, value_mask(getattr(address, name, "")))
+    for name in MASKED_LINE_FIELDS:
+        if getattr(address, name, ""):
+            setattr(address, name, "***")
+    for name in BLANKED_FIELDS:
+        if hasattr(address, name):
+            setattr(address, name, "")
+
+
+def personal_records_sweep(*, grace: timedelta, now=None) -> dict[str, int]:
+    """Delete regional records no global row of that region points at (no ``HomeRegion``
+    nor ``OrderResidency`` with that token and region) that were last written more than
+    ``grace`` ago: the leftovers of a write whose global half failed, or the old copy of an
+    interrupted region move. Idempotent; returns deletions per store."""
+    cutoff = (now or timezone.now()) - grace
+    deleted: dict[str, int] = {}
+    for code in regions():
+        alias = region_database(region=code)
+        # Known per region: a copy left in another region (a move or a checkout whose
+        # shipping country changed) is an orphan there.
+        known = set(HomeRegion.objects.filter(region=code).values_list("token", flat=True))
+        known.update(OrderResidency.objects.filter(region=code).values_list("token", flat=True))
+        with regional_store(alias=alias):
+            candidates = PersonalRecord.objects.using(alias).filter(updated_at__lt=cutoff)
+            rows = candidates.values_list("pk", "token")
+            orphans = [pk for pk, token in rows if token not in known]
+            count, _detail = PersonalRecord.objects.using(alias).filter(pk__in=orphans).delete()
+        deleted[code] = count
+    return deleted
 
 
 def home_region_move(*, user, region: str, moved_by, reason: str = "") -> RegionMove:
@@ -66,18 +207,22 @@ def home_region_move(*, user, region: str, moved_by, reason: str = "") -> Region
         raise RegionUnknown(_("Unknown region: %(region)s") % {"region": region})
     home = home_region_ensure(user=user)
     old_alias, new_alias = region_database(region=home.region), region_database(region=region)
-    record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
+    with regional_store(alias=old_alias):
+        record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
     if record is not None and old_alias != new_alias:
-        PersonalRecord.objects.using(new_alias).update_or_create(
-            token=home.token, defaults={"payload": record.payload, "erased_at": record.erased_at}
-        )
+        with regional_store(alias=new_alias):
+            PersonalRecord.objects.using(new_alias).update_or_create(
+                token=home.token,
+                defaults={"payload": record.payload, "erased_at": record.erased_at},
+            )
     with transaction.atomic():
         move = RegionMove.objects.create(
             home=home, from_region=home.region, to_region=region, moved_by=moved_by, reason=reason
         )
         HomeRegion.objects.filter(pk=home.pk).update(region=region)
     if record is not None and old_alias != new_alias:
-        PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
+        with regional_store(alias=old_alias):
+            PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
     return move
 
 
@@ -115,7 +260,8 @@ def privacy_export(*, user, requested_by) -> dict:
     }
     for code in regions():
         alias = region_database(region=code)
-        record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+        with regional_store(alias=alias):
+            record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
         if record is not None:
             data["regional_store"][code] = {
                 "database": alias,
@@ -133,18 +279,25 @@ def privacy_export(*, user, requested_by) -> dict:
             }
         )
     Order = apps.get_model("order", "Order")
-    for order in Order.objects.filter(user=user).select_related("shipping_address"):
-        shipping = order.shipping_address
+    orders = list(
+        Order.objects.filter(user=user).select_related("shipping_address", "billing_address")
+    )
+    from commerce.residency.selectors import order_personal_data_get_many
+
+    # The orders' contact details from wherever they live (regional for overseas orders).
+    contacts = order_personal_data_get_many(orders=orders)
+    for order in orders:
+        contact = contacts.get(order.pk, {})
         data["orders"].append(
             {
                 "number": order.number,
                 "placed": order.date_placed.isoformat() if order.date_placed else None,
                 "total": str(order.total_incl_tax),
                 "currency": order.currency,
-                "email": order.guest_email or "",
-                "shipping_address": (
-                    shipping.active_address_fields() if shipping is not None else []
-                ),
+                "email": contact.get("email", ""),
+                "stored_in": contact.get("region", ""),
+                "shipping_address": contact.get("shipping_address", {}),
+                "billing_address": contact.get("billing_address", {}),
             }
         )
     Creator = apps.get_model("agencies", "Creator")
@@ -212,13 +365,26 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
     # 1. The regional store first (idempotent).
     for code in regions():
         alias = region_database(region=code)
-        erased = (
-            PersonalRecord.objects.using(alias)
-            .filter(token=home.token)
-            .update(payload={}, erased_at=timezone.now())
-        )
+        with regional_store(alias=alias):
+            erased = (
+                PersonalRecord.objects.using(alias)
+                .filter(token=home.token)
+                .update(payload={}, erased_at=timezone.now())
+            )
         if erased:
             done.append(f"regional record erased ({code})")
+    # The user's orders' regional contact records (each under its own token).
+    order_tokens = list(
+        OrderResidency.objects.filter(order__user=user).values_list("region", "token")
+    )
+    for code, token in order_tokens:
+        alias = region_database(region=code)
+        with regional_store(alias=alias):
+            PersonalRecord.objects.using(alias).filter(token=token).update(
+                payload={}, erased_at=timezone.now()
+            )
+    if order_tokens:
+        done.append(f"{len(order_tokens)} regional order contact records erased")
     # 2. The global database: identifying values blanked, figures kept.
     with transaction.atomic():
         get_user_model().objects.filter(pk=user.pk).update(

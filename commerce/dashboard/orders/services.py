@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from commerce.residency.selectors import orders_personal_resolve
+
 Consignment = get_model("order", "Consignment")
 OrderNote = get_model("order", "OrderNote")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
@@ -70,6 +72,9 @@ def consignment_shipped_notify(*, consignment) -> None:
             pass
     dispatcher = OrderDispatcher(logger=logger)
     try:
+        # An overseas order's address and email from its region (issue #17); a store
+        # that is down is logged like a mail server that is down.
+        orders_personal_resolve(orders=[order])
         messages = dispatcher.dispatcher.get_messages(CONSIGNMENT_SHIPPED, context)
         dispatcher.dispatch_order_messages(order, messages, CONSIGNMENT_SHIPPED)
     except Exception:  # a mail server that is down must not fail a shipment

@@ -12,6 +12,7 @@ import stripe
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ from commerce.checkout.payments import (
     consignment_refundable,
     order_refund,
 )
+from commerce.residency.models import OrderResidency
+from commerce.residency.selectors import orders_personal_resolve
+from commerce.residency.services import order_shipping_address_put
 
 from .forms import ConsignmentRefundForm, ConsignmentShippedForm, RefundForm
 from .selectors import (
@@ -50,12 +54,15 @@ class OrderListView(core.OrderListView):
     """A merchant's list: its orders, each with what the shopper paid for its own part."""
 
     def get_queryset(self):
-        self.base_queryset = orders_scope(user=self.request.user, queryset=self.base_queryset)
+        self.base_queryset = orders_scope(
+            user=self.request.user, queryset=self.base_queryset
+        ).select_related("residency")
         return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        orders = list(ctx["object_list"])
+        # Contact details of the page's orders: one look-up per regional store (issue #17).
+        orders = orders_personal_resolve(orders=ctx["object_list"])
         shares = order_shares_for_user(user=self.request.user, order_ids=[o.pk for o in orders])
         ctx["is_platform"] = shares is None
         for order in orders:
@@ -63,8 +70,15 @@ class OrderListView(core.OrderListView):
         ctx["orders"] = orders
         return ctx
 
+    def download_selected_orders(self, request, orders):
+        # Resolved in bulk before Oscar writes one row per order (issue #17).
+        return super().download_selected_orders(
+            request, orders_personal_resolve(orders=orders.select_related("residency"))
+        )
+
     def get_row_values(self, order):
         row = super().get_row_values(order)
+        row["customer"] = getattr(order, "contact_email", order.email)
         shares = order_shares_for_user(user=self.request.user, order_ids=[order.pk])
         if shares is not None:
             row["value"] = shares.get(order.pk, 0)
@@ -168,6 +182,7 @@ class OrderDetailView(core.OrderDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         order = self.object
+        orders_personal_resolve(orders=[order])
         platform = self.is_platform
         ctx["is_platform"] = platform
         consignments = self.consignment_forms(bound=kwargs.get("bound"))
@@ -292,11 +307,28 @@ class LineDetailView(core.LineDetailView):
 
 
 class ShippingAddressUpdateView(core.ShippingAddressUpdateView):
+    """An overseas order's address is edited in its region: the form shows the regional
+    values, the change is written there first, the global row keeps masked values and the
+    order note says that it changed, never what (issue #17)."""
+
     def get_object(self, queryset=None):
         order = order_for_user(user=self.request.user, number=self.kwargs["number"])
         if not user_is_platform(user=self.request.user):
             raise Http404()
-        return get_object_or_404(self.model, order=order)  # noqa: F405
+        address = get_object_or_404(self.model, order=order)  # noqa: F405
+        self.residency = OrderResidency.objects.filter(order=order).first()
+        if self.residency is not None:
+            orders_personal_resolve(orders=[order])
+            address = order.shipping_address
+        return address
+
+    def form_valid(self, form):
+        if self.residency is None:
+            return super().form_valid(form)
+        address = form.save(commit=False)
+        order_shipping_address_put(residency=self.residency, address=address)
+        messages.success(self.request, _("Delivery address updated"))
+        return redirect(self.get_success_url())
 
 
 class ConsignmentCustomsView(View):
@@ -325,6 +357,8 @@ def customs_context(*, consignment) -> dict:
     weight and customs value (the transaction value the shopper paid, order currency)."""
     from decimal import Decimal
 
+    # The delivery address of an overseas order from its region (issue #17).
+    orders_personal_resolve(orders=[consignment.order])
     rows = []
     total_value = Decimal("0")
     total_weight = 0

@@ -23,6 +23,6 @@ class Command(BaseCommand):
             )
         columns = sum(1 for _ in text_columns())
         self.stdout.write(
-            f"residency_audit: clean: {len(values)} values of {users} overseas users "
+            f"residency_audit: clean: {len(values)} values of {users} overseas users and orders "
             f"checked against {columns} text columns of the global database"
         )

@@ -1,24 +1,46 @@
-"""Demo data for issue #17: a US shopper and a UK creator whose personal data lives only in
-their regions' stores (idempotent)."""
+"""Demo data for issue #17: a US shopper (with an order) and a UK creator whose personal data
+lives only in their regions' stores (idempotent).
+
+The shopper's order is written the way checkout writes one: its contact details to the US
+store first (``order_contact_prepare``), the global address row masked, then the
+``OrderResidency`` link (``order_contact_attach``). Sign in as dakota.whitfield@example.us /
+us-shopper to see it resolved on the order pages."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from oscar.core.loading import get_model
 
 from agencies.models import Creator
+from commerce.checkout.personal import order_contact_attach, order_contact_prepare
 from commerce.residency import services
+
+Basket = get_model("basket", "Basket")
+Country = get_model("address", "Country")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+StockRecord = get_model("partner", "StockRecord")
 
 SHOPPER = {
     "first_name": "Dakota",
     "last_name": "Whitfield",
     "email": "dakota.whitfield@example.us",
     "phone": "+12125550199",
+    # As checkout saves a shopper's address (``selectors.address_values``).
     "addresses": [
         {
+            "title": "",
+            "first_name": "Dakota",
+            "last_name": "Whitfield",
             "line1": "350 Fifth Avenue",
-            "city": "New York",
+            "line2": "",
+            "line3": "",
+            "line4": "New York",
             "state": "NY",
             "postcode": "10118",
             "country": "US",
+            "phone_number": "+12125550199",
+            "notes": "",
         }
     ],
 }
@@ -42,6 +64,7 @@ class Command(BaseCommand):
             shopper.set_password("us-shopper")
             shopper.save()
         services.personal_data_put(user=shopper, data=SHOPPER, country="US")
+        order = self.shopper_order(shopper)
         creator_user, _created = User.objects.get_or_create(username="uk-creator")
         if _created:
             creator_user.set_password("uk-creator")
@@ -52,5 +75,43 @@ class Command(BaseCommand):
         )
         services.personal_data_put(user=creator_user, data=CREATOR, country="GB")
         self.stdout.write(
-            "residency_demo: us-shopper (region us) and uk-creator (region eu) stored regionally"
+            "residency_demo: us-shopper (region us, order "
+            f"{order.number if order else '-'}) and uk-creator (region eu) stored regionally"
         )
+
+    def shopper_order(self, shopper):
+        """One order of the US shopper, shipped to New York (once)."""
+        from oscar.test.factories import create_order
+
+        from commerce.partner.strategy import Selector
+
+        existing = Order.objects.filter(user=shopper).first()
+        if existing is not None:
+            return existing
+        record = StockRecord.objects.select_related("product").order_by("pk").first()
+        country = Country.objects.filter(iso_3166_1_a2="US").first()
+        if record is None or country is None:
+            self.stdout.write("residency_demo: no products yet (run demo_data): no order")
+            return None
+        basket = Basket.objects.create(owner=shopper)
+        basket.strategy = Selector().strategy(currency="USD")
+        basket.add_product(record.product, quantity=1)
+        home = SHOPPER["addresses"][0]
+        address = ShippingAddress(
+            first_name=SHOPPER["first_name"],
+            last_name=SHOPPER["last_name"],
+            line1=home["line1"],
+            line4=home["line4"],
+            state=home["state"],
+            postcode=home["postcode"],
+            country=country,
+            phone_number=SHOPPER["phone"],
+        )
+        contact = order_contact_prepare(
+            user=shopper, shipping_address=address, billing_address=None, guest_email=""
+        )
+        with transaction.atomic():
+            address.save()  # masked by order_contact_prepare
+            order = create_order(basket=basket, user=shopper, shipping_address=address)
+            order_contact_attach(order=order, contact=contact)
+        return order

@@ -1,0 +1,141 @@
+"""Account views for dual-line storage (issue #17): the sign-up country defaults to the
+ship-to country; the profile and the order pages show an overseas shopper's values read
+from their region (one look-up per store for a page of orders)."""
+
+import copy
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.customer import views as core
+from oscar.apps.customer.views import *  # noqa: F403  (Oscar fork convention)
+from oscar.core.loading import get_model
+
+from commerce.partner.ship_to import ship_to_for_request
+from commerce.residency import selectors, services
+
+Order = get_model("order", "Order")
+
+
+class SignUpCountryMixin:
+    def sign_up_country(self) -> str:
+        return ship_to_for_request(self.request) or ""
+
+
+class AccountRegistrationView(SignUpCountryMixin, core.AccountRegistrationView):
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["initial"]["country"] = self.sign_up_country()
+        return kwargs
+
+
+class AccountAuthView(SignUpCountryMixin, core.AccountAuthView):
+    def get_registration_form_kwargs(self, bind_data=False):
+        kwargs = super().get_registration_form_kwargs(bind_data)
+        kwargs["initial"]["country"] = self.sign_up_country()
+        return kwargs
+
+
+def user_resolved(user):
+    """A copy of ``user`` carrying their names and email from their region (display only;
+    the copy refuses to be saved)."""
+    if not services.is_overseas(region=services.user_region(user=user)):
+        return user
+    data = selectors.personal_data_get(user=user)
+    shown = copy.copy(user)
+    shown.first_name = data.get("first_name", "")
+    shown.last_name = data.get("last_name", "")
+    shown.email = data.get("email", "")
+    shown._personal_resolved = True
+    return shown
+
+
+class ProfileView(core.ProfileView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["user"] = user_resolved(self.request.user)
+        return ctx
+
+
+class ProfileUpdateView(core.ProfileUpdateView):
+    def form_valid(self, form):
+        if not form.overseas:
+            return super().form_valid(form)
+        old_email = selectors.user_email_get(user=self.request.user)
+        new_email = form.cleaned_data.get("email")
+        if new_email and old_email and new_email.lower() != old_email.lower():
+            # Oscar warns the old address: sent before the write, the dispatcher still
+            # reads the old one from the region.
+            self.send_email_changed_email(self.request.user, new_email)
+        form.save()
+        messages.success(self.request, _("Profile updated"))
+        return redirect(self.get_success_url())
+
+
+class OrderHistoryView(core.OrderHistoryView):
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("residency", "shipping_address", "billing_address")
+            .prefetch_related("lines")  # num_items: one query for the page, not one per order
+        )
+
+    def get_context_data(self, *args, **kwargs):
+        ctx = super().get_context_data(*args, **kwargs)
+        # The page's orders, their contact details from every store in one look-up each.
+        ctx["orders"] = selectors.orders_personal_resolve(orders=ctx["orders"])
+        return ctx
+
+
+class OrderDetailView(core.OrderDetailView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Order.objects.select_related("residency"),
+            user=self.request.user,
+            number=self.kwargs["order_number"],
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        selectors.orders_personal_resolve(orders=[ctx["order"]])
+        return ctx
+
+
+class AnonymousOrderDetailView(core.AnonymousOrderDetailView):
+    """A guest's order page: the email they give is compared with the order's contact email
+    read through the residency selector (an overseas guest order keeps it in its region)."""
+
+    def get_object(self, queryset=None):
+        order = Order.objects.filter(user=None, number=self.order_number).first()
+        if order is None or not order.check_verification_hash(self.hash):
+            return None
+        selectors.orders_personal_resolve(orders=[order])
+        given = (self.email or "").strip().lower()
+        return order if given and given == order.contact_email.strip().lower() else None
+
+
+class AddressListView(core.AddressListView):
+    """An overseas shopper's address book is kept in their region (no ``UserAddress``)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if services.is_overseas(region=services.user_region(user=self.request.user)):
+            data = selectors.personal_data_get(user=self.request.user)
+            ctx["regional_address_book"] = True
+            ctx["regional_addresses"] = [
+                selectors.address_lines(values=a) for a in data.get("addresses") or []
+            ]
+        return ctx
+
+
+class AddressCreateView(core.AddressCreateView):
+    def form_valid(self, form):
+        if not services.is_overseas(region=services.user_region(user=self.request.user)):
+            return super().form_valid(form)
+        address = form.save(commit=False)
+        services.personal_address_save(
+            user=self.request.user, address=selectors.address_values(address)
+        )
+        messages.success(self.request, _("Address saved"))
+        return redirect(self.get_success_url())
