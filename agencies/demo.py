@@ -94,7 +94,7 @@ def agencies_demo_load() -> dict[str, int]:
         creator = creators.get(handle)
         if creator is None:
             continue
-        if not creator.id_number:
+        if not creator.has_id_number:
             creator_identity_set(creator=creator, document_type=document_type, number=number)
         if creator.verification_state == V.UNVERIFIED:
             if wanted == V.VERIFIED:

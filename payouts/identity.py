@@ -1,17 +1,33 @@
 """Identity before money: what a tax filing needs to know of a creator.
 
 Every withholding filing (wages, labour remuneration, non-residents, the platform income
-report) carries the name on the identity document (``Creator.legal_name``), the document
-type and its number. A creator paid to a personal account without them is held from the
-run (``payouts.transfers``: a held transfer with the reason, like a payee without an
-account), so every paid line can be exported; the exports list the held creators.
+report) carries the name on the identity document (the legal name), the document type and
+its number. A creator paid to a personal account without them is held from the run
+(``payouts.transfers``: a held transfer with the reason, like a payee without an account);
+an agency run holds them too (``payouts.runs`` calls ``creators_identity_missing``), so
+every paid line can be exported; the exports list the held creators.
+
+The values may live in a creator's regional store (issue #17): they are read through the
+one selector ``agencies.personal.creators_personal_get_many``, set-wise (one query on the
+global database plus one per regional store, never one per creator).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from agencies.models import Creator
+from agencies.personal import ROW_FIELDS, CreatorPersonal, creators_personal_get_many
+
 IDENTITY_FIELDS = ("legal_name", "id_document_type", "id_number")
+_BLANK = r"^\s*$"
+CHUNK = 2000
+Row = TypeVar("Row")
 
 
 def identity_missing(*, legal_name: str, id_document_type: str, id_number: str) -> list[str]:
@@ -27,11 +43,52 @@ def identity_missing(*, legal_name: str, id_document_type: str, id_number: str) 
     ]
 
 
+def personal_identity_missing(personal: CreatorPersonal) -> list[str]:
+    return identity_missing(**{name: getattr(personal, name) for name in IDENTITY_FIELDS})
+
+
+def creators_identity_missing(*, creator_ids: Iterable[int]) -> dict[int, list[str]]:
+    """creator id -> what of the filing identity is missing, for the creators of
+    ``creator_ids`` (a list, or a values queryset used as a subquery) missing something.
+
+    The global rows are filtered in SQL (a blank name, type or number; a regional row's
+    number column is always blank), so only those creators are read; regional values come
+    from their stores, one query per store.
+    """
+    ids = creator_ids if isinstance(creator_ids, QuerySet) else list(creator_ids)
+    blank = (
+        Q(legal_name__regex=_BLANK)
+        | Q(id_document_type__regex=_BLANK)
+        | Q(id_number__regex=_BLANK)
+        | Q(personal_data_regional=True)
+    )
+    candidates = Creator.objects.filter(pk__in=ids).filter(blank).only(*ROW_FIELDS)
+    found = {}
+    for creator_id, personal in creators_personal_get_many(creators=candidates).items():
+        missing = personal_identity_missing(personal)
+        if missing:
+            found[creator_id] = missing
+    return found
+
+
 def creator_identity_missing(creator) -> list[str]:
-    return identity_missing(**{name: getattr(creator, name) for name in IDENTITY_FIELDS})
+    """One creator's missing identity (see ``creators_identity_missing``)."""
+    return personal_identity_missing(creators_personal_get_many(creators=[creator])[creator.pk])
 
 
 def identity_hold_reason(missing: list[str]) -> str:
     return _(
         "Held until the creator's identity for the tax filing is on file (missing: %(missing)s)."
     ) % {"missing": ", ".join(missing)}
+
+
+def with_personal(
+    rows: Iterable[Row], *, creator_id: Callable[[Row], int], chunk: int = CHUNK
+) -> Iterator[tuple[Row, CreatorPersonal]]:
+    """Each row with its creator's personal values, resolved a chunk of rows at a time
+    (streamed exports: bounded memory, one look-up per store and chunk, not per row)."""
+    rows = iter(rows)
+    while batch := list(islice(rows, chunk)):
+        personal = creators_personal_get_many(creator_ids={creator_id(row) for row in batch})
+        for row in batch:
+            yield row, personal[creator_id(row)]

@@ -125,8 +125,13 @@ def portal_home(request):
 def portal_run(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
     lines = [
-        {"line": line, "w": sel.working_figures(line=line), "regime": sel.regime_label(line.regime)}
-        for line in sel.portal_run_lines(run=run)
+        {
+            "line": line,
+            "personal": personal,
+            "w": sel.working_figures(line=line),
+            "regime": sel.regime_label(line.regime),
+        }
+        for line, personal in sel.portal_run_lines_personal(run=run)
     ]
     return render(request, "payouts/portal/run.html", {"run": run, "lines": lines})
 
@@ -153,6 +158,7 @@ def portal_statement(request, run_id: int, creator_id: int):
         "payouts/portal/statement.html",
         {
             "line": line,
+            "personal": sel.portal_line_personal(line=line),
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),
@@ -171,6 +177,7 @@ def portal_statement_pdf(request, run_id: int, creator_id: int):
         "payouts/portal/statement_pdf.html",
         {
             "line": line,
+            "personal": sel.portal_line_personal(line=line),
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),
