@@ -121,14 +121,25 @@ class Creator(models.Model):
     # name, ID number and payout account live in that region's store (``agencies.personal``)
     # and this row keeps masks only: the legal name masked, the ID number blank, the last
     # four characters of the ID and account numbers (also the "on file" flags).
+    # Database defaults too: rows written around the ORM (the benches' raw SQL) get them.
     personal_data_regional = models.BooleanField(
-        _("personal data in the regional store"), default=False, editable=False
+        _("personal data in the regional store"), default=False, db_default=False, editable=False
     )
     id_number_last4 = models.CharField(
-        _("last four of the ID number"), max_length=4, blank=True, editable=False
+        _("last four of the ID number"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
     payout_account_last4 = models.CharField(
-        _("last four of the payout account"), max_length=4, blank=True, editable=False
+        _("last four of the payout account"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
 
     class Meta:
