@@ -215,13 +215,35 @@ def creator_personal_set(*, creator: Creator, values: dict) -> Creator:
 def creator_personal_relocate(*, creator: Creator) -> bool:
     """Move the values a row still holds into the regional store of the user's home region
     (after the user was given one); True when moved, False when there is nothing to move
-    (global region, or already regional). Idempotent."""
-    if creator.personal_data_regional:
-        return False
-    values = {f: getattr(creator, f) for f in PERSONAL_FIELDS}
+    (global region, or already regional; nothing is written then). Idempotent."""
     put = _store("put")
     if put is None:
         return False
-    before = creator.personal_data_regional
-    creator_personal_set(creator=creator, values=values)
-    return creator.personal_data_regional and not before
+    with transaction.atomic():
+        locked = Creator.objects.select_for_update().get(pk=creator.pk)
+        if locked.personal_data_regional:
+            return False
+        values = {f: getattr(locked, f) for f in PERSONAL_FIELDS}
+        if put(user=locked.user, values=values) is None:
+            return False
+        row = {**_masks(values), "personal_data_regional": True}
+        for name, value in row.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(row))
+    creator.refresh_from_db()
+    return True
+
+
+def creators_personal_relocate_all(*, chunk: int = 500) -> int:
+    """``creator_personal_relocate`` for every creator whose row still holds its values
+    (after home regions were given to existing users); returns how many moved."""
+    moved = 0
+    ids = list(
+        Creator.objects.filter(personal_data_regional=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), chunk):
+        for creator in Creator.objects.filter(pk__in=ids[start : start + chunk]):
+            moved += creator_personal_relocate(creator=creator)
+    return moved
