@@ -151,6 +151,7 @@ def privacy_export(*, user, requested_by) -> dict:
     creator = Creator.objects.filter(user=user).first()
     if creator is not None:
         # Through agencies.personal: the values may live in the regional store.
+        from agencies.encryption.regions import global_region
         from agencies.personal import creator_personal_get
 
         personal = creator_personal_get(creator=creator)
@@ -159,7 +160,8 @@ def privacy_export(*, user, requested_by) -> dict:
             "display_name": creator.display_name,
             "legal_name": personal.legal_name,
             "country": str(creator.country),
-            "stored_in": home.region if personal.regional else "default",
+            # The region whose store holds these values (the global one: the row).
+            "stored_in": home.region if personal.regional else global_region(),
             "id_document_type": creator.id_document_type,
             "id_number_masked": personal.id_number_masked,
             "payout_bank_name": personal.payout_bank_name,
