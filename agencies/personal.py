@@ -36,6 +36,10 @@ Writes: regional store first, then the row (masks and flags), under the ``Creato
 lock, so two writers of one creator never lose each other's values. A crash between the
 two leaves the row as it was (still masked, or still holding its values with the flag
 off), which reads consistently; the next write completes it.
+
+A regional store that is down: reads and writes that need it raise
+``PersonalDataUnavailable`` (one readable line; nothing is written); pages map it to a
+503 naming the problem, and everything that needs only global creators keeps working.
 """
 
 from __future__ import annotations
@@ -45,9 +49,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from .models import Creator
@@ -106,6 +111,17 @@ class CreatorPersonal:
         return self.payout_account_name or self.legal_name or self.display_name
 
 
+class PersonalDataUnavailable(Exception):
+    """A regional personal-data store could not be reached (the message is one line)."""
+
+
+def _unavailable(exc: DatabaseError) -> PersonalDataUnavailable:
+    return PersonalDataUnavailable(
+        _("A regional personal-data store is unavailable (%(error)s); try again later.")
+        % {"error": type(exc).__name__}
+    )
+
+
 def name_mask(name: str) -> str:
     """The first character of each part, the rest as stars: ``J*** S***``, ``王**``."""
     parts = _NAME_PARTS.split((name or "").strip())
@@ -151,7 +167,10 @@ def creators_personal_get_many(
     stored = {}
     if regional_users:
         get_many = _store("get_many")
-        stored = get_many(user_ids=regional_users) if get_many else {}
+        try:
+            stored = get_many(user_ids=regional_users) if get_many else {}
+        except DatabaseError as exc:
+            raise _unavailable(exc) from exc
     return {c.pk: _from_row(c, stored.get(c.user_id)) for c in creators}
 
 
@@ -189,7 +208,10 @@ def creator_personal_set(*, creator: Creator, values: dict) -> Creator:
     put = _store("put")
     with transaction.atomic():
         locked = Creator.objects.select_for_update().get(pk=creator.pk)
-        region = put(user=locked.user, values=values) if put else None
+        try:
+            region = put(user=locked.user, values=values) if put else None
+        except DatabaseError as exc:
+            raise _unavailable(exc) from exc
         if region is not None:
             row = {**_masks(values), "personal_data_regional": True}
         elif locked.personal_data_regional:

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream, xlsx_write
 
 from .exporters import FILE_TYPES, exporters_all
@@ -67,7 +68,7 @@ class TaxExportForm(forms.Form):
             data["export"] = tax_export_prepare(
                 kind=data["kind"], period=data["period"], agency_code=data.get("agency") or ""
             )
-        except ExportError as exc:
+        except (ExportError, PersonalDataUnavailable) as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
 
@@ -95,7 +96,11 @@ def tax_exports(request):
     form = TaxExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         export = form.cleaned_data["export"]
-        held = export.held()
+        try:
+            held = export.held()
+        except PersonalDataUnavailable as exc:
+            form.add_error(None, str(exc))
+            return render(request, "payouts/finance/tax_exports.html", {"form": form}, status=503)
         if held and not form.cleaned_data.get("without_held"):
             # Identity before money: say by creator what is not in the file, then ask.
             context = {"form": form, "held": held}
@@ -103,7 +108,7 @@ def tax_exports(request):
         if form.cleaned_data["format"] == "xlsx":
             try:
                 return _xlsx_response(export)
-            except ExportError as exc:  # found while writing: nothing has been sent yet
+            except (ExportError, PersonalDataUnavailable) as exc:  # nothing sent yet
                 form.add_error(None, str(exc))
                 return render(request, "payouts/finance/tax_exports.html", {"form": form})
         response = StreamingHttpResponse(

@@ -1,12 +1,15 @@
 """Agency portal: an agency's staff see their own runs, lines and statements only.
 
-Thin views over ``payouts.selectors_portal``; anything of another agency is a 404.
+Thin views over ``payouts.selectors_portal``; anything of another agency is a 404. A
+page that needs creators' personal data from a regional store that is down answers 503
+with the reason (``personal_data_needed``); nothing is written by these pages.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -14,6 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
@@ -93,6 +97,20 @@ def chart_bars(*, totals: list[dict]) -> dict:
     }
 
 
+def personal_data_needed(view):
+    """A regional store that is down: a 503 page saying so, instead of a 500."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PersonalDataUnavailable as exc:
+            context = {"message": str(exc)}
+            return render(request, "payouts/portal/unavailable.html", context, status=503)
+
+    return wrapped
+
+
 @login_required
 def portal_home(request):
     agencies = list(sel.portal_agencies(user=request.user))
@@ -122,6 +140,7 @@ def portal_home(request):
 
 
 @login_required
+@personal_data_needed
 def portal_run(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
     lines = [
@@ -151,6 +170,7 @@ def portal_run_csv(request, run_id: int):
 
 
 @login_required
+@personal_data_needed
 def portal_statement(request, run_id: int, creator_id: int):
     line = sel.portal_line_get(user=request.user, run_id=run_id, creator_id=creator_id)
     return render(
@@ -168,6 +188,7 @@ def portal_statement(request, run_id: int, creator_id: int):
 
 
 @login_required
+@personal_data_needed
 def portal_statement_pdf(request, run_id: int, creator_id: int):
     """The statement as PDF (WeasyPrint), in the request's language."""
     from weasyprint import HTML

@@ -10,13 +10,17 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, connections
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Contract, Creator
-from agencies.personal import creator_personal_get, creator_personal_set
+from agencies.personal import (
+    PersonalDataUnavailable,
+    creator_personal_get,
+    creator_personal_set,
+)
 from agencies.services import creator_identity_set
 from commerce.residency import services as residency
 from commerce.residency.models import HomeRegion, PersonalRecord, PrivacyRequest
@@ -361,3 +365,32 @@ def test_a_data_export_lists_the_creators_values_masked_from_the_us_store(client
     assert data["creator"]["id_number_masked"].endswith("3377")
     assert data["creator"]["payout_account_number_masked"].endswith("5555")
     assert data["regional_store"]["us"]["data"]["creator"]["legal_name"] == LEGAL_NAME
+
+
+def test_a_regional_store_that_is_down_is_a_clear_503_and_global_pages_keep_working(
+    client, monkeypatch, tmp_path
+):
+    run, creators, staff = _portal_world(count=3)  # US, EU, then a global creator
+    masked = Creator.objects.get(pk=creators[0].pk).legal_name
+
+    def down(**kwargs):
+        raise OperationalError("connection to server failed")
+
+    monkeypatch.setattr("commerce.residency.selectors.creator_values_get_many", down)
+    monkeypatch.setattr("commerce.residency.services.creator_values_put", down)
+    client.force_login(staff)
+    response = client.get(f"/agency/runs/{run.pk}/")
+    assert response.status_code == 503
+    assert "A regional personal-data store is unavailable" in response.content.decode()
+    statement = f"/agency/runs/{run.pk}/statements/{creators[0].pk}/"
+    assert client.get(statement).status_code == 503
+    # A global creator's statement needs no regional store.
+    assert client.get(f"/agency/runs/{run.pk}/statements/{creators[2].pk}/").status_code == 200
+    # A write needing the store writes nothing.
+    with pytest.raises(PersonalDataUnavailable):
+        creator_personal_set(creator=creators[0], values={"legal_name": "NEW·NAME"})
+    assert Creator.objects.get(pk=creators[0].pk).legal_name == masked
+    out = tmp_path / "down.csv"
+    with pytest.raises(CommandError, match="regional personal-data store is unavailable"):
+        call_command("tax_export", "--period=2026-01", "--kind=cn-nonresident", "-o", str(out))
+    assert list(tmp_path.iterdir()) == []
