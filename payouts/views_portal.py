@@ -21,7 +21,7 @@ from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
-from .exporters import exporter_get
+from .exporters import exporter_get, rows_started
 from .periods import Period
 from .regimes import regime_year_to_date
 
@@ -156,12 +156,14 @@ def portal_run(request, run_id: int):
 
 
 @login_required
+@personal_data_needed
 def portal_run_csv(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
     exporter = exporter_get("agency-run")
+    rows = rows_started(exporter.rows(run))  # a store that is down: 503, not half a file
     response = StreamingHttpResponse(
         # Headers resolved now, in the request's language (the body streams later).
-        csv_stream(headers=[str(h) for h in exporter.headers], rows=exporter.rows(run)),
+        csv_stream(headers=[str(h) for h in exporter.headers], rows=rows),
         content_type="text/csv; charset=utf-8",
     )
     name = f"payout-{run.agency.code}-{run.period}.csv"

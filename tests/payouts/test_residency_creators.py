@@ -384,6 +384,7 @@ def test_a_regional_store_that_is_down_is_a_clear_503_and_global_pages_keep_work
     assert "A regional personal-data store is unavailable" in response.content.decode()
     statement = f"/agency/runs/{run.pk}/statements/{creators[0].pk}/"
     assert client.get(statement).status_code == 503
+    assert client.get(f"/agency/runs/{run.pk}/payout.csv").status_code == 503
     # A global creator's statement needs no regional store.
     assert client.get(f"/agency/runs/{run.pk}/statements/{creators[2].pk}/").status_code == 200
     # A write needing the store writes nothing.
@@ -394,3 +395,12 @@ def test_a_regional_store_that_is_down_is_a_clear_503_and_global_pages_keep_work
     with pytest.raises(CommandError, match="regional personal-data store is unavailable"):
         call_command("tax_export", "--period=2026-01", "--kind=cn-nonresident", "-o", str(out))
     assert list(tmp_path.iterdir()) == []
+
+    finance = UserFactory(username="finance-down", is_staff=True, is_superuser=True)
+    client.force_login(finance)
+    response = client.post(
+        "/finance/tax-exports/",
+        {"kind": "cn-nonresident", "period": "2026-01", "format": "csv"},
+    )
+    assert response.status_code == 503
+    assert "A regional personal-data store is unavailable" in response.content.decode()
