@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from agencies.models import Creator
@@ -27,24 +29,41 @@ from agencies.personal import CreatorPersonal, creators_personal_get_many
 IDENTITY_FIELDS = ("legal_name", "id_document_type", "id_number")
 _BLANK = r"^\s*$"
 CHUNK = 2000
+ARRAY_FROM = 1000  # id lists longer than this go to PostgreSQL as one array
 Row = TypeVar("Row")
 
 
-def identity_missing(*, legal_name: str, id_document_type: str, id_number: str) -> list[str]:
-    """What of the filing identity is blank, as labels (empty when complete)."""
-    return [
-        label
-        for label, value in (
-            (_("legal name"), legal_name),
-            (_("ID type"), id_document_type),
-            (_("ID number"), id_number),
-        )
-        if not (value or "").strip()
-    ]
+def identity_labels() -> tuple[str, ...]:
+    """The labels of ``IDENTITY_FIELDS`` in the active language."""
+    return (_("legal name"), _("ID type"), _("ID number"))
 
 
-def personal_identity_missing(personal: CreatorPersonal) -> list[str]:
-    return identity_missing(**{name: getattr(personal, name) for name in IDENTITY_FIELDS})
+def identity_missing(
+    *, legal_name: str, id_document_type: str, id_number: str, labels: tuple[str, ...] = ()
+) -> list[str]:
+    """What of the filing identity is blank, as labels (empty when complete). ``labels``
+    (``identity_labels()``) may be given by a caller checking many creators."""
+    values = (legal_name, id_document_type, id_number)
+    blank = [not (value or "").strip() for value in values]
+    if not any(blank):
+        return []
+    return [label for label, b in zip(labels or identity_labels(), blank, strict=True) if b]
+
+
+def personal_identity_missing(personal: CreatorPersonal, *, labels=()) -> list[str]:
+    values = {name: getattr(personal, name) for name in IDENTITY_FIELDS}
+    return identity_missing(**values, labels=labels)
+
+
+def _id_set(creator_ids: Iterable[int]):
+    """``creator_ids`` for a ``pk__in`` filter: a queryset as a subquery; a list on
+    PostgreSQL as one array parameter (100,000 ids would otherwise be 100,000 parameters)."""
+    if isinstance(creator_ids, QuerySet):
+        return creator_ids
+    ids = list(creator_ids)
+    if connection.vendor == "postgresql" and len(ids) > ARRAY_FROM:
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 def creators_identity_missing(*, creator_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -55,7 +74,8 @@ def creators_identity_missing(*, creator_ids: Iterable[int]) -> dict[int, list[s
     column is always blank), so only those creators are read (streamed: a run's 100,000
     creators stay cheap); regional values come from their stores, one query per store.
     """
-    ids = creator_ids if isinstance(creator_ids, QuerySet) else list(creator_ids)
+    ids = _id_set(creator_ids)
+    labels = identity_labels()
     blank = (
         Q(legal_name__regex=_BLANK)
         | Q(id_document_type__regex=_BLANK)
@@ -74,12 +94,12 @@ def creators_identity_missing(*, creator_ids: Iterable[int]) -> dict[int, list[s
             regional.append(creator_id)
             continue
         # A global creator's row holds the values (what the selector would read).
-        missing = identity_missing(**dict(zip(IDENTITY_FIELDS, values, strict=True)))
+        missing = identity_missing(**dict(zip(IDENTITY_FIELDS, values, strict=True)), labels=labels)
         if missing:
             found[creator_id] = missing
     if regional:
         for creator_id, personal in creators_personal_get_many(creator_ids=regional).items():
-            missing = personal_identity_missing(personal)
+            missing = personal_identity_missing(personal, labels=labels)
             if missing:
                 found[creator_id] = missing
     return found
