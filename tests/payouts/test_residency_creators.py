@@ -7,6 +7,7 @@ the values are missing from the store that holds them.
 
 import csv
 import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Contract, Creator
 from agencies.personal import (
@@ -224,6 +226,10 @@ def test_identity_missing_in_the_store_holds_a_personal_payee_and_is_listed(bank
         nameless.pk: ["legal name"],
         local.pk: ["legal name", "ID type", "ID number"],
     }
+    # A long list (sent to PostgreSQL as one array) and a queryset give the same answer.
+    many = [*range(10**6, 10**6 + 1500), complete.pk, nameless.pk, local.pk]
+    assert creators_identity_missing(creator_ids=many) == missing
+    assert creators_identity_missing(creator_ids=Creator.objects.values_list("pk")) == missing
     run = eager(payout_run_compute(period="2026-01", personal=True))
     states = {t.creator_id: (t.state, t.hold) for t in Transfer.objects.filter(run=run)}
     assert states == {
@@ -404,3 +410,33 @@ def test_a_regional_store_that_is_down_is_a_clear_503_and_global_pages_keep_work
     )
     assert response.status_code == 503
     assert "A regional personal-data store is unavailable" in response.content.decode()
+
+
+def test_a_verified_us_creator_earns_through_the_signed_api_and_is_paid_via_the_agency(
+    client, bank_dir, eager
+):
+    from agencies.live import State, live_permission_change
+    from agencies.services import creator_verification_set
+    from payouts.models import Earning
+
+    from .conftest import event, post_signed
+
+    agency = agency_make(code="harbour-api", share="0.2")
+    creator = us_creator(agency=agency, handle="star-api")
+    creator_verification_set(creator=creator, state="pending")
+    creator_verification_set(creator=creator, state="verified")  # the ID is in the US store
+    live_permission_change(creator=creator, to_state=State.GRANTED)
+    response = post_signed(client, event(1, creator="star-api", amount="500.00"))
+    assert response.status_code in (200, 201), response.content
+    earning = Earning.objects.get(creator=creator)
+    assert (earning.state, earning.agency_id) == ("available", agency.pk)
+    local = timezone.localtime(earning.occurred_at)
+    period = f"{local.year}-{local.month:02d}"
+    after = timezone.make_aware(datetime(local.year + local.month // 12, local.month % 12 + 1, 2))
+    run = eager(payout_run_compute(period=period, agency=agency, now=after))
+    [line] = run.lines.all()
+    assert (line.creator_id, line.gross, line.income) == (creator.pk, D("500.00"), D("400.00"))
+    export = tax_export_prepare(kind="cn-nonresident", period=period)
+    [row] = list(export.rows())
+    assert row[1:4] == (LEGAL_NAME, "外国护照", PASSPORT)
+    call_command("residency_audit")
