@@ -196,6 +196,12 @@ def _masks(values: dict) -> dict:
     return row
 
 
+def _row_save(locked: Creator, row: dict) -> None:
+    for name, value in row.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(row))
+
+
 @sensitive_variables("values", "merged", "current")
 def creator_personal_set(*, creator: Creator, values: dict) -> Creator:
     """Store some of the creator's personal values (keys of ``PERSONAL_FIELDS``): in the
@@ -227,13 +233,12 @@ def creator_personal_set(*, creator: Creator, values: dict) -> Creator:
                 row["id_number_last4"] = values["id_number"][-4:]
             if "payout_account_number" in values:
                 row["payout_account_last4"] = values["payout_account_number"][-4:]
-        for name, value in row.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=list(row))
+        _row_save(locked, row)
     creator.refresh_from_db()
     return creator
 
 
+@sensitive_variables("values")
 def creator_personal_relocate(*, creator: Creator) -> bool:
     """Move the values a row still holds into the regional store of the user's home region
     (after the user was given one); True when moved, False when there is nothing to move
@@ -246,12 +251,13 @@ def creator_personal_relocate(*, creator: Creator) -> bool:
         if locked.personal_data_regional:
             return False
         values = {f: getattr(locked, f) for f in PERSONAL_FIELDS}
-        if put(user=locked.user, values=values) is None:
+        try:
+            region = put(user=locked.user, values=values)
+        except DatabaseError as exc:
+            raise _unavailable(exc) from exc
+        if region is None:
             return False
-        row = {**_masks(values), "personal_data_regional": True}
-        for name, value in row.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=list(row))
+        _row_save(locked, {**_masks(values), "personal_data_regional": True})
     creator.refresh_from_db()
     return True
 
