@@ -6,25 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0006_live_permission_change_recorded'),
+        ("agencies", "0006_live_permission_change_recorded"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='creator',
-            name='id_number_last4',
-            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=4, verbose_name='last four of the ID number'),
+            model_name="creator",
+            name="id_number_last4",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                editable=False,
+                max_length=4,
+                verbose_name="last four of the ID number",
+            ),
         ),
         migrations.AddField(
-            model_name='creator',
-            name='payout_account_last4',
-            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=4, verbose_name='last four of the payout account'),
+            model_name="creator",
+            name="payout_account_last4",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                editable=False,
+                max_length=4,
+                verbose_name="last four of the payout account",
+            ),
         ),
         migrations.AddField(
-            model_name='creator',
-            name='personal_data_regional',
-            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='personal data in the regional store'),
+            model_name="creator",
+            name="personal_data_regional",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                editable=False,
+                verbose_name="personal data in the regional store",
+            ),
         ),
     ]
