@@ -13,8 +13,12 @@ from .models import (
     LivePermission,
     LivePermissionChange,
 )
+from .personal import PERSONAL_FIELDS, creator_personal_get, creator_personal_set
 from .services import creator_identity_set, creator_verification_set
 from .validators import id_number_normalize
+
+# The personal values the admin form edits (the ID number is write-only: new_id_number).
+FORM_PERSONAL_FIELDS = tuple(name for name in PERSONAL_FIELDS if name != "id_number")
 
 
 class CreatorAdminForm(forms.ModelForm):
@@ -45,6 +49,15 @@ class CreatorAdminForm(forms.ModelForm):
             "payout_account_number",
             "payout_bank_code",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The row may hold masks only: show (and compare against) the values from the
+            # store that holds them (agencies.personal).
+            personal = creator_personal_get(creator=self.instance)
+            for name in FORM_PERSONAL_FIELDS:
+                self.initial[name] = getattr(personal, name)
 
     def clean(self):
         data = super().clean()
@@ -129,9 +142,28 @@ class CreatorAdmin(admin.ModelAdmin):
     def changeform_view(self, request, *args, **kwargs):
         return super().changeform_view(request, *args, **kwargs)
 
-    @sensitive_variables("number")
+    @sensitive_variables("number", "personal")
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        # Personal values are written through agencies.personal (the regional store of the
+        # user's home region first); the row is saved without them.
+        personal = {
+            name: form.cleaned_data.get(name) or ""
+            for name in FORM_PERSONAL_FIELDS
+            if name in form.changed_data
+        }
+        if change:
+            kept = [
+                f.name
+                for f in obj._meta.concrete_fields
+                if not f.primary_key and f.name not in FORM_PERSONAL_FIELDS
+            ]
+            obj.save(update_fields=kept)
+        else:
+            for name in FORM_PERSONAL_FIELDS:
+                setattr(obj, name, "")
+            obj.save()
+        if personal:
+            creator_personal_set(creator=obj, values=personal)
         number = form.cleaned_data.get("new_id_number")
         if number:
             # Through the service: a changed document of a verified creator needs a new check.

@@ -87,6 +87,14 @@ def agencies_demo_load() -> dict[str, int]:
             "starlight-staff", "staff@starlight.example.com", "agency"
         )
     agencies["starlight-mcn"].staff.add(staff_user)
+    # Harbour Talent's portal shows the overseas employees (emma-london's values come from
+    # the EU store once residency_demo has moved them, issue #17).
+    harbour_staff = get_user_model().objects.filter(username="harbour-staff").first()
+    if harbour_staff is None:
+        harbour_staff = get_user_model().objects.create_user(
+            "harbour-staff", "staff@harbour.example.com", "agency"
+        )
+    agencies["harbour-talent"].staff.add(harbour_staff)
 
     creators = {c.handle: c for c in Creator.objects.filter(handle__in=IDENTITIES)}
     admin = get_user_model().objects.filter(username="admin").first()
@@ -94,7 +102,7 @@ def agencies_demo_load() -> dict[str, int]:
         creator = creators.get(handle)
         if creator is None:
             continue
-        if not creator.id_number:
+        if not creator.has_id_number:
             creator_identity_set(creator=creator, document_type=document_type, number=number)
         if creator.verification_state == V.UNVERIFIED:
             if wanted == V.VERIFIED:

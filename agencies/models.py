@@ -117,6 +117,30 @@ class Creator(models.Model):
     payout_bank_code = models.CharField(
         _("payout bank code (BIC or CNAPS)"), max_length=32, blank=True
     )
+    # Issue #17: for a creator whose user is homed outside the global region, the legal
+    # name, ID number and payout account live in that region's store (``agencies.personal``)
+    # and this row keeps masks only: the legal name masked, the ID number blank, the last
+    # four characters of the ID and account numbers (also the "on file" flags).
+    # Database defaults too: rows written around the ORM (the benches' raw SQL) get them.
+    personal_data_regional = models.BooleanField(
+        _("personal data in the regional store"), default=False, db_default=False, editable=False
+    )
+    id_number_last4 = models.CharField(
+        _("last four of the ID number"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    payout_account_last4 = models.CharField(
+        _("last four of the payout account"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("creator")
@@ -135,7 +159,14 @@ class Creator(models.Model):
 
     @property
     def id_number_masked(self) -> str:
+        if self.personal_data_regional:
+            return f"****{self.id_number_last4}" if self.id_number_last4 else ""
         return id_number_mask(self.id_number)
+
+    @property
+    def has_id_number(self) -> bool:
+        """An ID number is on file (here, or in the regional store)."""
+        return bool(self.id_number_last4 if self.personal_data_regional else self.id_number)
 
     @property
     def is_overseas(self) -> bool:

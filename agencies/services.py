@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from .models import Agency, Contract, Creator
+from .personal import creator_personal_get, creator_personal_set
 from .states import state_move, verification_machine
 from .validators import id_number_normalize
 
@@ -23,7 +24,7 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-@sensitive_variables("number", "normalized")
+@sensitive_variables("number", "normalized", "current")
 def creator_identity_set(
     *, creator: Creator, document_type: str, number: str, actor=None
 ) -> Creator:
@@ -31,10 +32,13 @@ def creator_identity_set(
     normalized = id_number_normalize(document_type=document_type, number=number)
     with transaction.atomic():
         locked = Creator.objects.select_for_update().get(pk=creator.pk)
-        changed = (locked.id_document_type, locked.id_number) != (document_type, normalized)
+        # The number may live in the regional store: compared and written through
+        # agencies.personal (regional store first, then the row's masks).
+        current = creator_personal_get(creator=locked)
+        changed = (current.id_document_type, current.id_number) != (document_type, normalized)
         locked.id_document_type = document_type
-        locked.id_number = normalized
-        locked.save(update_fields=["id_document_type", "id_number"])
+        locked.save(update_fields=["id_document_type"])
+        locked = creator_personal_set(creator=locked, values={"id_number": normalized})
         if changed and locked.verification_state == V.VERIFIED:
             creator_verification_set(
                 creator=locked,
@@ -60,7 +64,7 @@ def creator_verification_set(
         machine = verification_machine()
         if not machine.allows(current, state):
             raise machine.refuse(current, state)
-        if state == V.VERIFIED and not (locked.id_document_type and locked.id_number):
+        if state == V.VERIFIED and not (locked.id_document_type and locked.has_id_number):
             raise ValidationError(_("A creator without an identity document cannot be verified."))
         state_move(machine=machine, obj=locked, to_state=state, actor=actor, reason=reason)
     creator.refresh_from_db()

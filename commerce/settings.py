@@ -146,6 +146,13 @@ residency_check(
     production=PRODUCTION,
 )
 DATABASE_ROUTERS = ["agencies.encryption.regions.ResidencyRouter"]
+# Creators' legal names, ID numbers and payout accounts of users homed outside the global
+# region live in their regional record; agencies (which never imports commerce) reaches it
+# by these dotted paths (agencies.personal).
+CREATOR_PERSONAL_STORE = {
+    "get_many": "commerce.residency.selectors.creator_values_get_many",
+    "put": "commerce.residency.services.creator_values_put",
+}
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Creator
+from agencies.personal import PERSONAL_FIELDS, creator_personal_set, creators_personal_get_many
 
 from .models import Earning, PayoutBatch, PayoutRun
 from .runs import payout_run_approve, payout_runs_compute_for_period, period_previous
@@ -77,14 +78,26 @@ def _month_start(period: str) -> datetime:
 
 
 def _creators_prepare() -> None:
-    for handle, legal_name in LEGAL_NAMES.items():
-        Creator.objects.filter(handle=handle, legal_name="").update(legal_name=legal_name)
+    # Legal names and accounts through agencies.personal: a creator homed outside the
+    # global region keeps them in their region's store (issue #17).
+    creators = list(Creator.objects.filter(handle__in=[*LEGAL_NAMES, *PERSONAL_ACCOUNTS]))
+    personal = creators_personal_get_many(creators=creators)
+    for creator in creators:
+        values = {}
+        if creator.handle in LEGAL_NAMES and not personal[creator.pk].legal_name:
+            values["legal_name"] = LEGAL_NAMES[creator.handle]
+        details = PERSONAL_ACCOUNTS.get(creator.handle)
+        if details and not personal[creator.pk].payout_account_number:
+            values.update({k: v for k, v in details.items() if k in PERSONAL_FIELDS})
+            Creator.objects.filter(pk=creator.pk).update(
+                payout_bank_code=details["payout_bank_code"]
+            )
+        if values:
+            creator_personal_set(creator=creator, values=values)
     Creator.objects.filter(handle__in=NON_RESIDENTS).update(
         tax_residency=Creator.Residency.NON_RESIDENT,
         residency_basis=Creator.ResidencyBasis.DAYS_UNDER_183,
     )
-    for handle, details in PERSONAL_ACCOUNTS.items():
-        Creator.objects.filter(handle=handle, payout_account_number="").update(**details)
 
 
 def _rewards_post(*, period: str, month: int) -> int:

@@ -34,7 +34,9 @@ Kinds (layouts in ``tax.exports``; reference: income-tax-withholding.md §4, §5
   净额 then adds up exactly to the lines' gross (a rounding fen falls on 打赏).
 
 Names and identity (decision): a filing must carry the name on the identity document
-(``Creator.legal_name``), its type and number; the client rejects or mis-files a return
+(the legal name), its type and number, read through ``agencies.personal`` (issue #17: a
+creator homed outside the global region has them in their region's store; rows stream in
+chunks, each resolved with one look-up per store); the client rejects or mis-files a return
 whose name does not match the ID. An export therefore never falls back to the display
 name: when any creator it would contain lacks a legal name, a document type or number,
 it is refused (``ExportError``) with the handles of those creators and what each lacks,
@@ -53,14 +55,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Creator
 from tax.money import quantize_money
 
 from .exporters import EXPORTERS, exporter_get
-from .identity import identity_missing
+from .identity import creators_identity_missing, with_personal
 from .models import Earning, PayoutLine, PayoutRun, Transfer
 from .periods import Period, PeriodError
 from .runs import COUNTED_STATES, PAYOUT_CURRENCY
@@ -72,14 +74,7 @@ EXPORT_KINDS = tuple(EXPORTERS)
 CHUNK = 2000
 # Creators named in a refusal; the rest are counted.
 MISSING_LISTED = 20
-_BLANK = r"^\s*$"
 CENT = Decimal("0.01")
-IDENTITY = (
-    "creator__handle",
-    "creator__legal_name",
-    "creator__id_document_type",
-    "creator__id_number",
-)
 NONRESIDENT_YES = "是"
 AGGREGATED_REMARK = "与本月此前支付合并计税"
 
@@ -158,21 +153,16 @@ class TaxExport:
         """Creators left out because they were held from their run until their identity
         is on file (identity before money, ``payouts.transfers``): handle, period, what
         is missing. Paid once their identity is complete, they are exported then."""
-        rows = (
+        rows = list(
             PayoutLine.objects.filter(run__in=self.runs)
             .filter(Exists(_identity_holds()))
             .order_by("creator__handle", "period")
-            .values_list("creator__handle", "period", *IDENTITY[1:])
+            .values_list("creator_id", "creator__handle", "period")
         )
+        missing = creators_identity_missing(creator_ids={row[0] for row in rows})
         return [
-            {
-                "handle": handle,
-                "period": period,
-                "missing": identity_missing(
-                    legal_name=name, id_document_type=doc, id_number=number
-                ),
-            }
-            for handle, period, name, doc, number in rows
+            {"handle": handle, "period": period, "missing": missing.get(creator_id, [])}
+            for creator_id, handle, period in rows
         ]
 
     def held_summary(self) -> str:
@@ -198,12 +188,16 @@ class TaxExport:
         return lines.exclude(Exists(_identity_holds()))
 
     def lines(self, *extra: str) -> Iterator[tuple]:
-        return (
+        """(handle, legal name, ID type, ID number, regime, income, run id, period, *extra)
+        per line; identities through ``agencies.personal``, a chunk at a time."""
+        rows = (
             self._line_rows()
             .order_by("period", "run_id", "creator_id")
-            .values_list(*IDENTITY, "regime", "income", "run_id", "period", *extra)
+            .values_list("creator_id", "regime", "income", "run_id", "period", *extra)
             .iterator(chunk_size=CHUNK)
         )
+        for row, p in with_personal(rows, creator_id=lambda row: row[0], chunk=CHUNK):
+            yield (p.handle, p.legal_name, p.id_document_type, p.id_number, *row[1:])
 
 
 def _identity_holds(*, run: str = "run_id"):
@@ -218,23 +212,18 @@ def _identity_holds(*, run: str = "run_id"):
 
 
 def _identity_refusal(*, export: TaxExport) -> None:
-    """Refuse an export containing creators without the identity a filing needs."""
-    blank_name = Q(legal_name__regex=_BLANK)
-    blank_type = Q(id_document_type__regex=_BLANK)
-    blank_number = Q(id_number__regex=_BLANK)
-    missing = export.creators().filter(blank_name | blank_type | blank_number)
-    listed = list(
-        missing.order_by("handle").values_list(
-            "handle", "legal_name", "id_document_type", "id_number"
-        )[: MISSING_LISTED + 1]
-    )
-    if not listed:
+    """Refuse an export containing creators without the identity a filing needs, naming
+    each by handle with what it lacks (``payouts.identity``, one rule)."""
+    missing = creators_identity_missing(creator_ids=export.creators().values_list("pk", flat=True))
+    if not missing:
         return
-    total = len(listed) if len(listed) <= MISSING_LISTED else missing.count()
-    parts = []
-    for handle, name, doc, number in listed[:MISSING_LISTED]:
-        lacks = identity_missing(legal_name=name, id_document_type=doc, id_number=number)
-        parts.append(f"{handle} ({', '.join(lacks)})")
+    total = len(missing)
+    listed = (
+        Creator.objects.filter(pk__in=list(missing))
+        .order_by("handle")
+        .values_list("pk", "handle")[:MISSING_LISTED]
+    )
+    parts = [f"{handle} ({', '.join(missing[pk])})" for pk, handle in listed]
     if total > MISSING_LISTED:
         parts.append(_("and %(count)d more") % {"count": total - MISSING_LISTED})
     raise ExportError(

@@ -13,8 +13,10 @@ registry. This module sends runs, re-sends and requeues transfers.
 - Payee: an agency run pays one transfer to the agency (the sum over its lines of agency
   share + net: the agency pays its creators; tax stays with the platform, which remits
   it); a personal run pays one transfer per creator with a positive net, by ``bank_file``
-  to the creator's own account (``Creator.payout_*``: holder name, else legal name, else
-  display name; bank code BIC or CNAPS).
+  to the creator's own account (``agencies.personal``: holder name, else legal name, else
+  display name; bank code BIC or CNAPS). For a creator whose values live in a regional
+  store (issue #17) the transfer's ``destination`` keeps the account masked; the bank file
+  reads the account from the store when it is written.
 - ``payout_run_send`` moves an approved run to ``sending`` and writes every transfer
   (``pending``, one state-change row each) in one transaction before any call; after
   commit one Celery task per open transfer submits it (``payouts.tasks``). A payee with
@@ -76,10 +78,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Creator
+from agencies.models import Agency
+from agencies.personal import CreatorPersonal, creator_personal_get, creators_personal_get_many
 
 from .errors import PayoutRunError, TransferError, TransferRetry
-from .identity import creator_identity_missing, identity_hold_reason
+from .identity import identity_hold_reason, personal_identity_missing
 from .lifecycle import (
     run_complete_if_done,
     run_reference,
@@ -135,20 +138,21 @@ def _agency_route(agency: Agency) -> Route:
     return rail.route_agency(agency)
 
 
-def _creator_route(creator: Creator) -> Route:
+def _creator_route(personal: CreatorPersonal) -> Route:
     """Where a creator's personal transfer goes, or why it is held: identity first (the tax
-    filing of the line needs it, ``payouts.identity``), then the account."""
-    missing = creator_identity_missing(creator)
+    filing of the line needs it, ``payouts.identity``), then the account. ``personal``:
+    the creator's values from ``agencies.personal`` (regional ones included)."""
+    missing = personal_identity_missing(personal)
     if missing:
         return Route(PERSONAL_RAIL, held=identity_hold_reason(missing), hold=Transfer.Hold.IDENTITY)
-    return rail_get(PERSONAL_RAIL).route_creator(creator)
+    return rail_get(PERSONAL_RAIL).route_creator(personal)
 
 
 def _route(transfer: Transfer) -> Route:
     """The payee's route from its current details (``transfer.agency`` / ``.creator``)."""
     if transfer.agency_id:
         return _agency_route(transfer.agency)
-    return _creator_route(transfer.creator)
+    return _creator_route(creator_personal_get(creator=transfer.creator))
 
 
 def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
@@ -190,9 +194,10 @@ def payout_run_send(*, run: PayoutRun, user=None) -> PayoutRun:
                 )
         else:
             nets = dict(locked.lines.filter(net__gt=0).values_list("creator_id", "net"))
-            creators = Creator.objects.in_bulk(list(nets))
+            # One look-up per store for every payee (issue #17), not one per creator.
+            personal = creators_personal_get_many(creator_ids=list(nets))
             for creator_id, net in sorted(nets.items()):
-                route = _creator_route(creators[creator_id])
+                route = _creator_route(personal[creator_id])
                 rows.append(
                     (
                         Transfer(

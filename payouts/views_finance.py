@@ -4,7 +4,8 @@ Allowed: superusers, and active staff users with the ``payouts.view_payoutline``
 permission; anyone else logged in gets 403, anonymous users the login page. CSV streams
 row by row; XLSX is written (write-only) to an anonymous temporary file that is then
 streamed. A request the export refuses (no computed run, unknown agency, creators without
-a legal name or ID: see ``payouts.exports``) is a form error and nothing is sent.
+a legal name or ID: see ``payouts.exports``) is a form error and nothing is sent; so is a
+regional personal-data store that is down (a 503: creators' names and IDs may live there).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream, xlsx_write
 
-from .exporters import FILE_TYPES, exporters_all
+from .exporters import FILE_TYPES, exporters_all, rows_started
 from .exports import ExportError, tax_export_prepare
 
 FINANCE_PERMISSION = "payouts.view_payoutline"
@@ -88,14 +90,26 @@ def _xlsx_response(export) -> FileResponse:
     )
 
 
+def _refused(request, form, exc: Exception):
+    """The form again with the reason nothing was sent (one line); a regional store that
+    is down is a 503."""
+    form.add_error(None, str(exc))
+    status = 503 if isinstance(exc, PersonalDataUnavailable) else 200
+    return render(request, "payouts/finance/tax_exports.html", {"form": form}, status=status)
+
+
 @login_required
 def tax_exports(request):
     if not finance_can_export(request.user):
         raise PermissionDenied
     form = TaxExportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    try:
+        valid = request.method == "POST" and form.is_valid()
+        held = form.cleaned_data["export"].held() if valid else []
+    except PersonalDataUnavailable as exc:
+        return _refused(request, form, exc)
+    if valid:
         export = form.cleaned_data["export"]
-        held = export.held()
         if held and not form.cleaned_data.get("without_held"):
             # Identity before money: say by creator what is not in the file, then ask.
             context = {"form": form, "held": held}
@@ -103,11 +117,14 @@ def tax_exports(request):
         if form.cleaned_data["format"] == "xlsx":
             try:
                 return _xlsx_response(export)
-            except ExportError as exc:  # found while writing: nothing has been sent yet
-                form.add_error(None, str(exc))
-                return render(request, "payouts/finance/tax_exports.html", {"form": form})
+            except (ExportError, PersonalDataUnavailable) as exc:  # nothing sent yet
+                return _refused(request, form, exc)
+        try:
+            rows = rows_started(export.rows())  # the first rows' errors: refused, not half a file
+        except (ExportError, PersonalDataUnavailable) as exc:
+            return _refused(request, form, exc)
         response = StreamingHttpResponse(
-            csv_stream(headers=export.headers, rows=export.rows()),
+            csv_stream(headers=export.headers, rows=rows),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = (

@@ -1,12 +1,15 @@
 """Agency portal: an agency's staff see their own runs, lines and statements only.
 
-Thin views over ``payouts.selectors_portal``; anything of another agency is a 404.
+Thin views over ``payouts.selectors_portal``; anything of another agency is a 404. A
+page that needs creators' personal data from a regional store that is down answers 503
+with the reason (``personal_data_needed``); nothing is written by these pages.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -14,10 +17,11 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
-from .exporters import exporter_get
+from .exporters import exporter_get, rows_started
 from .periods import Period
 from .regimes import regime_year_to_date
 
@@ -93,6 +97,20 @@ def chart_bars(*, totals: list[dict]) -> dict:
     }
 
 
+def personal_data_needed(view):
+    """A regional store that is down: a 503 page saying so, instead of a 500."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PersonalDataUnavailable as exc:
+            context = {"message": str(exc)}
+            return render(request, "payouts/portal/unavailable.html", context, status=503)
+
+    return wrapped
+
+
 @login_required
 def portal_home(request):
     agencies = list(sel.portal_agencies(user=request.user))
@@ -122,22 +140,30 @@ def portal_home(request):
 
 
 @login_required
+@personal_data_needed
 def portal_run(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
     lines = [
-        {"line": line, "w": sel.working_figures(line=line), "regime": sel.regime_label(line.regime)}
-        for line in sel.portal_run_lines(run=run)
+        {
+            "line": line,
+            "personal": personal,
+            "w": sel.working_figures(line=line),
+            "regime": sel.regime_label(line.regime),
+        }
+        for line, personal in sel.portal_run_lines_personal(run=run)
     ]
     return render(request, "payouts/portal/run.html", {"run": run, "lines": lines})
 
 
 @login_required
+@personal_data_needed
 def portal_run_csv(request, run_id: int):
     run = sel.portal_run_get(user=request.user, run_id=run_id)
     exporter = exporter_get("agency-run")
+    rows = rows_started(exporter.rows(run))  # a store that is down: 503, not half a file
     response = StreamingHttpResponse(
         # Headers resolved now, in the request's language (the body streams later).
-        csv_stream(headers=[str(h) for h in exporter.headers], rows=exporter.rows(run)),
+        csv_stream(headers=[str(h) for h in exporter.headers], rows=rows),
         content_type="text/csv; charset=utf-8",
     )
     name = f"payout-{run.agency.code}-{run.period}.csv"
@@ -146,6 +172,7 @@ def portal_run_csv(request, run_id: int):
 
 
 @login_required
+@personal_data_needed
 def portal_statement(request, run_id: int, creator_id: int):
     line = sel.portal_line_get(user=request.user, run_id=run_id, creator_id=creator_id)
     return render(
@@ -153,6 +180,7 @@ def portal_statement(request, run_id: int, creator_id: int):
         "payouts/portal/statement.html",
         {
             "line": line,
+            "personal": sel.portal_line_personal(line=line),
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),
@@ -162,6 +190,7 @@ def portal_statement(request, run_id: int, creator_id: int):
 
 
 @login_required
+@personal_data_needed
 def portal_statement_pdf(request, run_id: int, creator_id: int):
     """The statement as PDF (WeasyPrint), in the request's language."""
     from weasyprint import HTML
@@ -171,6 +200,7 @@ def portal_statement_pdf(request, run_id: int, creator_id: int):
         "payouts/portal/statement_pdf.html",
         {
             "line": line,
+            "personal": sel.portal_line_personal(line=line),
             "run": line.run,
             "w": sel.working_figures(line=line),
             "regime": sel.regime_label(line.regime),

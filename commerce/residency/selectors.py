@@ -270,3 +270,13 @@ def saved_addresses_get(*, user) -> list[dict]:
     if home is None or home.region == global_region():
         return []
     return list(personal_data_get(user=user).get("addresses") or [])
+# --- Creators' values (``agencies.personal`` reaches these by CREATOR_PERSONAL_STORE) ------
+
+
+def creator_values_get_many(*, user_ids: Iterable[int]) -> dict[int, dict]:
+    """user id -> the creator values (``payload["creator"]``) of their regional record;
+    ``{}`` for a user without one. One query on ``default`` plus one per store."""
+    User = get_user_model()
+    # Key holders only (no query): the records are found by the users' home regions.
+    data = personal_data_get_many(users=[User(pk=pk) for pk in set(user_ids)])
+    return {pk: dict(values.get("creator") or {}) for pk, values in data.items()}

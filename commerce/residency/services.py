@@ -265,7 +265,7 @@ def privacy_export(*, user, requested_by) -> dict:
         if record is not None:
             data["regional_store"][code] = {
                 "database": alias,
-                "data": record.payload,
+                "data": creator_payload_masked(payload=record.payload),
                 "updated_at": record.updated_at.isoformat(),
                 "erased_at": record.erased_at.isoformat() if record.erased_at else None,
             }
@@ -303,15 +303,23 @@ def privacy_export(*, user, requested_by) -> dict:
     Creator = apps.get_model("agencies", "Creator")
     creator = Creator.objects.filter(user=user).first()
     if creator is not None:
+        # Through agencies.personal: the values may live in the regional store.
+        from agencies.encryption.regions import global_region
+        from agencies.personal import creator_personal_get
+
+        personal = creator_personal_get(creator=creator)
         data["creator"] = {
             "handle": creator.handle,
             "display_name": creator.display_name,
-            "legal_name": creator.legal_name,
+            "legal_name": personal.legal_name,
             "country": str(creator.country),
+            # The region whose store holds these values (the global one: the row).
+            "stored_in": home.region if personal.regional else global_region(),
             "id_document_type": creator.id_document_type,
-            "id_number_masked": creator.id_number_masked,
-            "payout_account_name": creator.payout_account_name,
-            "payout_account_number_masked": _mask(creator.payout_account_number),
+            "id_number_masked": personal.id_number_masked,
+            "payout_bank_name": personal.payout_bank_name,
+            "payout_account_name": personal.payout_account_name,
+            "payout_account_number_masked": personal.payout_account_masked,
         }
     PrivacyRequest.objects.create(
         user=user,
@@ -362,17 +370,18 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
         )
     home = home_region_ensure(user=user)
     done = []
-    # 1. The regional store first (idempotent).
+    # 1. The regional store first (idempotent). A creator's legal name and ID number stay
+    # there (tax withholding records must name the person); the rest is erased.
     for code in regions():
         alias = region_database(region=code)
         with regional_store(alias=alias):
-            erased = (
-                PersonalRecord.objects.using(alias)
-                .filter(token=home.token)
-                .update(payload={}, erased_at=timezone.now())
+            record = PersonalRecord.objects.using(alias).filter(token=home.token).first()
+            if record is None:
+                continue
+            PersonalRecord.objects.using(alias).filter(pk=record.pk).update(
+                payload=creator_payload_kept(payload=record.payload), erased_at=timezone.now()
             )
-        if erased:
-            done.append(f"regional record erased ({code})")
+        done.append(f"regional record erased ({code})")
     # The user's orders' regional contact records (each under its own token).
     order_tokens = list(
         OrderResidency.objects.filter(order__user=user).values_list("region", "token")
@@ -411,7 +420,10 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
         done.append(f"{orders.count()} orders kept, {anonymised} shipping addresses anonymised")
         Creator = apps.get_model("agencies", "Creator")
         payout = Creator.objects.filter(user=user).update(
-            payout_bank_name="", payout_account_name="", payout_account_number=""
+            payout_bank_name="",
+            payout_account_name="",
+            payout_account_number="",
+            payout_account_last4="",
         )
         if payout:
             done.append("creator payout account erased; legal name and ID kept for tax withholding")
@@ -422,3 +434,46 @@ def privacy_erase(*, user, requested_by) -> PrivacyRequest:
             outcome=PrivacyRequest.Outcome.DONE,
             detail="; ".join(done),
         )
+
+
+# --- Creators' values (``agencies.personal`` reaches this by CREATOR_PERSONAL_STORE) -------
+
+
+def creator_values_put(*, user, values: dict) -> str | None:
+    """Merge a creator's personal values into ``payload["creator"]`` of the user's regional
+    record; returns the region. None, writing nothing, when the user is in the global
+    region (or has no home region yet): the creator's row keeps them there. The caller
+    holds the creator row's lock, so the read-merge-write loses no concurrent value."""
+    from agencies.encryption.regions import global_region
+    from commerce.residency.selectors import personal_data_get
+
+    home = HomeRegion.objects.filter(user=user).first()
+    if home is None or home.region == global_region():
+        return None
+    current = personal_data_get(user=user).get("creator") or {}
+    personal_data_put(user=user, data={"creator": {**current, **values}})
+    return home.region
+
+
+# The creator values a privacy erasure keeps: the withholding filings must name the person.
+CREATOR_KEPT_ON_ERASURE = ("legal_name", "id_number")
+CREATOR_NUMBERS = ("id_number", "payout_account_number")
+
+
+def creator_payload_kept(*, payload: dict) -> dict:
+    """What of a regional record an erasure keeps: the creator's legal name and ID number."""
+    creator = payload.get("creator") or {}
+    kept = {key: creator[key] for key in CREATOR_KEPT_ON_ERASURE if creator.get(key)}
+    return {"creator": kept} if kept else {}
+
+
+def creator_payload_masked(*, payload: dict) -> dict:
+    """A regional record for a data export: the creator's ID and account numbers masked
+    (the full numbers are never sent over the web)."""
+    if not payload.get("creator"):
+        return payload
+    creator = dict(payload["creator"])
+    for key in CREATOR_NUMBERS:
+        if creator.get(key):
+            creator[key] = _mask(creator[key])
+    return {**payload, "creator": creator}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
+from itertools import chain
 
 from django import forms
 from django.utils.functional import Promise
@@ -49,6 +50,14 @@ class Exporter:
             "agency": forms.CharField(label=_("Agency"), required=False),
             "format": forms.ChoiceField(label=_("Format"), choices=FILE_TYPES),
         }
+
+
+def rows_started(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """``rows`` with the first one read now: a streamed response's first chunk (and its
+    look-ups, e.g. a regional store that is down) fails before the response starts."""
+    rows = iter(rows)
+    first = next(rows, None)
+    return rows if first is None else chain((first,), rows)
 
 
 def exporter_get(identifier: str) -> Exporter:

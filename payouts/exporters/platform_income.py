@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tax import exports as fmt
 
-from ..exports import CHUNK, IDENTITY, PAYOUT_CURRENCY, to_cny
+from ..exports import CHUNK, PAYOUT_CURRENCY, to_cny
+from ..identity import with_personal
 from ..models import Earning, PayoutLine
 from . import Exporter
 
@@ -30,7 +31,6 @@ def rows(export) -> Iterator[tuple]:
         .order_by()
         .values(
             "creator_id",
-            *IDENTITY,
             "creator__country",
             "agency_id",
             "agency__legal_name",
@@ -49,17 +49,21 @@ def rows(export) -> Iterator[tuple]:
     )
     # Rows come grouped per creator, agency, run and currency, in creator and agency
     # order: fold each (creator, agency) into one row, converting per run and currency.
+    # Identities through agencies.personal (regional stores included), a chunk at a time.
     key, head, figures = None, None, None
-    for row in sums.iterator(chunk_size=CHUNK):
+    rows = with_personal(
+        sums.iterator(chunk_size=CHUNK), creator_id=lambda row: row["creator_id"], chunk=CHUNK
+    )
+    for row, personal in rows:
         this = (row["creator_id"], row["agency_id"])
         if this != key:
             if key is not None:
                 yield (*head, *_income_cells(figures))
             key = this
             head = (
-                row["creator__legal_name"].strip(),
-                row["creator__id_document_type"],
-                row["creator__id_number"],
+                personal.legal_name.strip(),
+                personal.id_document_type,
+                personal.id_number,
                 str(row["creator__country"] or ""),
                 row["agency__legal_name"] or "",
                 row["agency__registration_number"] or "",

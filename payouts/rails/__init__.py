@@ -4,8 +4,10 @@ A rail module defines:
 
 - ``CODE`` (stored on ``Transfer.rail`` and ``Agency.payout_rail``) and ``LABEL``;
 - ``PAYS_CREATORS``: whether it can pay a creator's personal account;
-- ``route_agency(agency) -> Route`` and ``route_creator(creator) -> Route``: where the
+- ``route_agency(agency) -> Route`` and ``route_creator(personal) -> Route``: where the
   money goes, or why it is held (``Route.held`` with the reason, ``Route.hold`` a code);
+  ``personal`` is the creator's ``agencies.personal.CreatorPersonal`` (the values may live
+  in a regional store, issue #17);
 - ``submit(*, transfer)``: send one pending transfer (idempotent; ``TransferRetry`` to be
   tried again with the same key), moving it through ``payouts.lifecycle``;
 - how its outcome comes back: ``WEBHOOK`` (a view, dotted path) or ``RETURNS`` (a

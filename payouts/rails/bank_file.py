@@ -1,7 +1,10 @@
 """Rail ``bank_file``: ISO 20022 pain.001 bank files (agencies and personal accounts).
 
-Route: the agency's bank account, or the creator's own (``Creator.payout_*``: holder
-name, else legal name, else display name; bank code BIC or CNAPS). A run's bank-file
+Route: the agency's bank account, or the creator's own (``agencies.personal``: holder
+name, else legal name, else display name; bank code BIC or CNAPS). A creator whose values
+live in a regional store (issue #17) is routed to a masked destination (the global
+database never holds the number); the files are built with the account read from the
+store, for the whole batch at once (one look-up per store). A run's bank-file
 transfers form one ``PayoutBatch``: a pain.001.001.03 XML (validated against the official
 XSD before it is written, ``payouts.iso20022``) and a CSV under
 ``PAYOUT_BANK_FILE_DIR``; writing the files makes the transfers ``submitted``;
@@ -25,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.personal import CreatorPersonal, creators_personal_get_many
+from agencies.validators import id_number_mask
 from tax.exports import csv_bytes
 
 from ..errors import TransferError
@@ -49,17 +54,17 @@ def route_agency(agency) -> Route:
     return Route(CODE, agency.bank_account_number)
 
 
-def route_creator(creator) -> Route:
+def route_creator(personal: CreatorPersonal) -> Route:
     """Personal accounts are Chinese bank accounts (or IBANs) paid by bank file: Stripe
     Connect does not serve mainland China, and a creator has no connected account."""
-    number = creator.payout_account_number.replace(" ", "")
+    number = personal.payout_account_number.replace(" ", "")
     if not number:
         return Route(
             CODE,
             held=_("The creator has no personal payout account number on file."),
             hold="account",
         )
-    return Route(CODE, number)
+    return Route(CODE, id_number_mask(number) if personal.regional else number)
 
 
 def submit(*, transfer: Transfer) -> None:
@@ -83,8 +88,30 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib) -> ET.
     return element
 
 
-def pain001_build(*, batch: PayoutBatch, transfers: list[Transfer], now) -> bytes:
-    """ISO 20022 pain.001.001.03 (customer credit transfer initiation) for the batch."""
+def payees_resolve(transfers: list[Transfer]) -> dict[int, tuple[str, str, str]]:
+    """transfer id -> (account holder's name, account, bank code) of its payee, an agency or
+    a creator; creators' values through ``agencies.personal``, one look-up per store."""
+    personal = creators_personal_get_many(
+        creators=[t.creator for t in transfers if t.creator_id and not t.agency_id]
+    )
+    payees = {}
+    for t in transfers:
+        if t.agency_id:
+            agency = t.agency
+            name = agency.bank_account_name or agency.legal_name
+            payees[t.pk] = (name, t.destination, agency.bank_code)
+            continue
+        values = personal[t.creator_id]
+        # A regional creator's destination is a mask: the account comes from the store.
+        account = values.payout_account_number if values.regional else t.destination
+        payees[t.pk] = (values.payee_name, account.replace(" ", ""), values.payout_bank_code)
+    return payees
+
+
+def pain001_build(*, batch: PayoutBatch, transfers: list[Transfer], now, payees=None) -> bytes:
+    """ISO 20022 pain.001.001.03 (customer credit transfer initiation) for the batch;
+    ``payees`` from ``payees_resolve`` (resolved here when not given)."""
+    payees = payees if payees is not None else payees_resolve(transfers)
     total = sum((t.amount for t in transfers), Decimal(0))
     ET.register_namespace("", PAIN001_NS)
     q = f"{{{PAIN001_NS}}}"
@@ -110,26 +137,16 @@ def pain001_build(*, batch: PayoutBatch, transfers: list[Transfer], now) -> byte
     _ns_account(sub(info, "DbtrAcct"), settings.PAYOUT_DEBTOR_ACCOUNT, q)
     _ns_agent(sub(info, "DbtrAgt"), settings.PAYOUT_DEBTOR_BANK_CODE, q)
     for t in transfers:
-        name, bank_code = _payee_bank(t)
+        name, account, bank_code = payees[t.pk]
         tx = sub(info, "CdtTrfTxInf")
         sub(sub(tx, "PmtId"), "EndToEndId", t.idempotency_key[:35])
         sub(sub(tx, "Amt"), "InstdAmt", f"{t.amount:.2f}", Ccy=t.currency)
         _ns_agent(sub(tx, "CdtrAgt"), bank_code, q)
         sub(sub(tx, "Cdtr"), "Nm", name[:140])
-        _ns_account(sub(tx, "CdtrAcct"), t.destination, q)
+        _ns_account(sub(tx, "CdtrAcct"), account, q)
         sub(sub(tx, "RmtInf"), "Ustrd", f"{batch.reference} {run_reference(t.run)}"[:140])
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def _payee_bank(t: Transfer) -> tuple[str, str]:
-    """(account holder's name, bank code) of the transfer's payee, an agency or a creator."""
-    if t.agency_id:
-        agency = t.agency
-        return agency.bank_account_name or agency.legal_name, agency.bank_code
-    creator = t.creator
-    name = creator.payout_account_name or creator.legal_name or creator.display_name
-    return name, creator.payout_bank_code
 
 
 def _ns_account(parent: ET.Element, number: str, q: str) -> None:
@@ -160,14 +177,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _csv_build(*, batch: PayoutBatch, transfers: list[Transfer]) -> bytes:
+def _csv_build(*, batch: PayoutBatch, transfers: list[Transfer], payees=None) -> bytes:
     """The batch as CSV: UTF-8 with a BOM (Excel reads the Chinese payee names) and cells
     neutralised against formula injection, like every CSV we write (``tax.exports``)."""
+    payees = payees if payees is not None else payees_resolve(transfers)
     headers = ["end_to_end_id", "payee", "account", "bank_code", "amount", "currency", "reference"]
     rows = []
     for t in transfers:
-        name, bank_code = _payee_bank(t)
-        row = [t.idempotency_key, name, t.destination, bank_code]
+        name, account, bank_code = payees[t.pk]
+        row = [t.idempotency_key, name, account, bank_code]
         rows.append(row + [f"{t.amount:.2f}", t.currency, batch.reference])
     return csv_bytes(headers=headers, rows=rows)
 
@@ -185,10 +203,11 @@ def _batch_write(*, batch_id: int) -> None:
         directory = Path(settings.PAYOUT_BANK_FILE_DIR)
         xml_path = directory / f"{batch.reference}.xml"
         csv_path = directory / f"{batch.reference}.csv"
-        xml = pain001_build(batch=batch, transfers=transfers, now=now)
+        payees = payees_resolve(transfers)
+        xml = pain001_build(batch=batch, transfers=transfers, now=now, payees=payees)
         xml_validate(message=PAIN001, data=xml)  # invalid: raises, nothing is written
         _write_atomic(xml_path, xml)
-        _write_atomic(csv_path, _csv_build(batch=batch, transfers=transfers))
+        _write_atomic(csv_path, _csv_build(batch=batch, transfers=transfers, payees=payees))
         for t in transfers:
             transfer_submitted(
                 transfer=t, external_reference=f"{batch.reference}/{t.idempotency_key}"

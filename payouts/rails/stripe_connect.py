@@ -42,7 +42,7 @@ def route_agency(agency) -> Route:
     return Route(CODE, agency.stripe_account_id)
 
 
-def route_creator(creator) -> Route:
+def route_creator(personal) -> Route:
     raise NotImplementedError
 
 

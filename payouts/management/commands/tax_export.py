@@ -14,6 +14,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from agencies.personal import PersonalDataUnavailable
 from payouts.exports import EXPORT_KINDS, ExportError, tax_export_prepare
 from tax.exports import csv_write, xlsx_write
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(_("No such directory: %(dir)s") % {"dir": directory})
         try:
             export = tax_export_prepare(kind=kind, period=period, agency_code=agency)
-        except ExportError as exc:
+        except (ExportError, PersonalDataUnavailable) as exc:
             raise CommandError(str(exc)) from exc
         xlsx = output.lower().endswith(".xlsx")
         fd, partial = tempfile.mkstemp(prefix=".tax-export-", suffix=".part", dir=directory)
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 else:
                     count = csv_write(out=out, headers=export.headers, rows=export.rows())
             os.replace(partial, output)
-        except ExportError as exc:
+        except (ExportError, PersonalDataUnavailable) as exc:
             self._discard(partial)
             raise CommandError(str(exc)) from exc
         except BaseException:

@@ -78,6 +78,7 @@ class Command(BaseCommand):
             "residency_demo: us-shopper (region us, order "
             f"{order.number if order else '-'}) and uk-creator (region eu) stored regionally"
         )
+        creators_demo_load(stdout=self.stdout)
 
     def shopper_order(self, shopper):
         """One order of the US shopper, shipped to New York (once)."""
@@ -115,3 +116,38 @@ class Command(BaseCommand):
             order = create_order(basket=basket, user=shopper, shipping_address=address)
             order_contact_attach(order=order, contact=contact)
         return order
+
+
+# --- Creators (issue #17, the creator side) ---------------------------------------------
+
+# The UK creator the payouts demo paid (Harbour Talent, non-resident wages): her account's
+# email and her legal name, passport number and payout details move to the EU store.
+UK_CREATOR_HANDLE = "emma-london"
+
+
+def creators_demo_load(*, stdout) -> None:
+    """Creators homed in the EU whose personal values live only in the EU store: the
+    residency demo's uk-creator (legal name) and emma-london (paid by the payouts demo;
+    she then appears in the agency portal and the exports from the EU store). Idempotent."""
+    from agencies.personal import creator_personal_relocate, creator_personal_set
+
+    maple = Creator.objects.filter(user__username="uk-creator").first()
+    if maple is not None:
+        creator_personal_set(creator=maple, values={"legal_name": CREATOR["legal_name"]})
+    emma = Creator.objects.select_related("user").filter(handle=UK_CREATOR_HANDLE).first()
+    if emma is None:
+        return
+    user = emma.user
+    # As sign-up does for an overseas user: the account's values go to the region's store
+    # first, then the global row keeps none of them.
+    values = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    if any(values.values()):
+        services.personal_data_put(user=user, data=values, country=str(emma.country))
+        type(user).objects.filter(pk=user.pk).update(first_name="", last_name="", email="")
+    else:
+        services.home_region_ensure(user=user, country=str(emma.country))
+    moved = creator_personal_relocate(creator=emma)
+    stdout.write(
+        f"residency_demo: {UK_CREATOR_HANDLE} (region eu): creator values "
+        f"{'moved to' if moved else 'already in'} the EU store"
+    )
