@@ -57,10 +57,11 @@ from tax.withholding import Payment, withhold
 
 from .bulk import rows_insert
 from .errors import PayoutRunError, PayoutRunFailed, PayoutRunRefused
+from .identity import creators_identity_missing, identity_hold_reason
 from .ledger import Account, EntrySpec, Leg, ledger_entries_post
 from .models import Earning, PayoutLine, PayoutRun
 from .periods import Period, PeriodError
-from .states import EARNINGS, RUNS, state_move, state_record_created, states_move
+from .states import RUNS, earnings_take, state_move, state_record_created
 
 __all__ = ["PayoutRunError", "PayoutRunFailed", "PayoutRunRefused"]
 
@@ -220,8 +221,9 @@ def payout_run_compute(
             run = locked.get(pk=run.pk)
             if run.state not in (R.DRAFT, R.FAILED):
                 return run  # computed already (or later): idempotent
-            _compute(run=run, scope=scope, rates=rates, now=now)
-            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now)
+            record = _compute(run=run, scope=scope, rates=rates, now=now)
+            # The record of the earnings' take (payouts.states: recorded set-wise).
+            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now, reason=record)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         logger.exception("payout run %s failed", run.pk)
@@ -266,14 +268,21 @@ class LineFigures:
     working: dict
 
 
-def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
-    """Take the scope's earnings, total them per creator, write lines and ledger entries."""
+def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
+    """Take the scope's earnings, total them per creator, write lines and ledger entries.
+
+    Returns the record of the take (the reason of the run's move to ``computed``)."""
     personal = run.agency_id is None
     share = Decimal(0) if personal else run.agency.share
-    _earnings_take(run=run, scope=scope, now=now)
-    totals = _totals_gather(run=run)
+    available = Earning.objects.filter(scope)
+    totals = _totals_gather(earnings=available)
     _totals_convert(totals=totals, rates=rates)
-    _left_out_release(run=run, totals=totals, now=now)
+    held = {} if personal else _identity_held(creator_ids=list(totals))
+    left_out = {cid for cid, creator in totals.items() if creator.gross <= 0}
+    taken = earnings_take(run=run, queryset=available, exclude_creators=left_out | set(held))
+    for cid in left_out | set(held):
+        del totals[cid]
+    count = _totals_check(totals=totals, taken=taken)
     history = _history_load(run=run)
     creator_ids = sorted(totals)
     for start in range(0, len(creator_ids), BATCH):
@@ -295,31 +304,58 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
             entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=figures))
         rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
         ledger_entries_post(entries=entries, batch_size=BATCH)
+    return _take_record(count=count, left_out=len(left_out), held=held)
 
 
-def _earnings_take(*, run: PayoutRun, scope: Q, now: datetime) -> int:
-    """Lock, take and record the scope's available earnings (one statement)."""
-    return states_move(
-        machine=EARNINGS,
-        queryset=Earning.objects.filter(scope),
-        from_states=[Earning.State.AVAILABLE],
-        to_state=Earning.State.IN_RUN,
-        values={"payout_run_id": run.pk},
-        reason=f"payout run {run.pk} ({run.period})",
-        now=now,
-        returning=False,
+def _identity_held(*, creator_ids: list[int]) -> dict[int, list[str]]:
+    """Agency runs: creators whose identity for the tax filing is incomplete (id -> what is
+    missing). Every regime of an agency run (wages, labour remuneration, resident or not)
+    is withheld by the agency and filed with the creator's name, ID type and ID number
+    (``payouts.regimes``: each has an income item); a line without them could not be
+    filed, so the creator is held from the run and their earnings stay available. Personal
+    runs compute the line and hold the transfer instead (``payouts.transfers``)."""
+    if not creator_ids:
+        return {}
+    missing = creators_identity_missing(creator_ids=creator_ids)
+    handles = dict(
+        Creator.objects.filter(pk__in=[cid for cid, labels in missing.items() if labels])
+        .order_by()
+        .values_list("pk", "handle")
     )
+    return {cid: [handles.get(cid, str(cid)), *labels] for cid, labels in missing.items() if labels}
 
 
-def _taken(run: PayoutRun):
-    return Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
+HELD_LISTED = 100  # creators named in the run's record; the rest are counted
 
 
-def _totals_gather(*, run: PayoutRun) -> dict[int, CreatorTotals]:
+def _take_record(*, count: int, left_out: int, held: dict[int, list[str]]) -> str:
+    """The reason of the run's move to ``computed``: the set-wise record of its take."""
+    parts = [
+        _("Earnings taken (available → in_run): %(count)d.") % {"count": count},
+    ]
+    if left_out:
+        parts.append(
+            _("Creators left out, their sum is not positive: %(count)d.") % {"count": left_out}
+        )
+    if held:
+        listed = sorted(held.items(), key=lambda item: item[1][0])
+        named = [
+            f"{handle}: {identity_hold_reason(labels)}"
+            for _cid, (handle, *labels) in listed[:HELD_LISTED]
+        ]
+        if len(listed) > HELD_LISTED:
+            named.append(_("and %(count)d more") % {"count": len(listed) - HELD_LISTED})
+        parts.append(
+            _("Creators held, their earnings stay available (%(count)d): %(held)s")
+            % {"count": len(held), "held": "; ".join(named)}
+        )
+    return " ".join(parts)
+
+
+def _totals_gather(*, earnings) -> dict[int, CreatorTotals]:
     """One SQL aggregate: each creator's sum and count per currency and contract kind."""
     groups = (
-        _taken(run)
-        .order_by()
+        earnings.order_by()
         .values("creator_id", "creator__tax_residency", "currency", "contract_kind")
         .annotate(total=Sum("amount"), n=Count("id"))
         .values_list(
@@ -352,22 +388,36 @@ def _totals_convert(*, totals: dict[int, CreatorTotals], rates: dict[str, Decima
             creator.converted[currency] = converted
 
 
-def _left_out_release(*, run: PayoutRun, totals: dict[int, CreatorTotals], now: datetime) -> None:
-    """Creators whose sum is not positive get no line: their earnings stay available."""
-    left_out = [cid for cid, creator in totals.items() if creator.gross <= 0]
-    for start in range(0, len(left_out), BATCH):
-        states_move(
-            machine=EARNINGS,
-            queryset=_taken(run).filter(creator_id__in=left_out[start : start + BATCH]),
-            from_states=[Earning.State.IN_RUN],
-            to_state=Earning.State.AVAILABLE,
-            values={"payout_run_id": None},
-            reason=f"payout run {run.pk}: the creator's sum is not positive",
-            now=now,
-            returning=False,
-        )
-    for cid in left_out:
-        del totals[cid]
+def _totals_check(*, totals: dict[int, CreatorTotals], taken: list[tuple]) -> int:
+    """The earnings taken are the ones totalled (the take locks them; an earning that became
+    available or changed in between refuses the run: computing it again takes it too).
+    Returns how many were taken."""
+    moved: dict[int, CreatorTotals] = {}
+    for creator_id, currency, kind, total, n in taken:
+        creator = moved.setdefault(creator_id, CreatorTotals(residency=""))
+        creator.sums[currency] = creator.sums.get(currency, Decimal(0)) + total
+        creator.count += n
+        creator.contract_kinds.add(kind)
+    for creator_id in sorted(set(moved) | set(totals)):
+        mine, theirs = totals.get(creator_id), moved.get(creator_id)
+        if (
+            mine is None
+            or theirs is None
+            or (mine.sums, mine.count, mine.contract_kinds)
+            != (theirs.sums, theirs.count, theirs.contract_kinds)
+        ):
+            raise PayoutRunError(
+                _(
+                    "The earnings of creator %(creator)s changed while the run was computed; "
+                    "compute it again."
+                )
+                % {"creator": creator_id}
+            )
+    return sum(creator.count for creator in moved.values())
+
+
+def _taken(run: PayoutRun):
+    return Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
 
 
 def _history_load(*, run: PayoutRun) -> dict[int, list[tuple[str, str, Decimal]]]:

@@ -20,10 +20,24 @@ Payout runs   draft → computed, failed;  failed → computed, failed
 Transfers     pending → held, submitted, failed;  submitted → paid, failed
               paid → returned (reversed by Stripe or returned by the bank)
 Bank batches  open → written → settled
+
+A payout run's taking of earnings (available → in_run, up to 1,000,000 in one run) is
+recorded set-wise, not one history row per earning: ``earnings_take`` moves the earnings
+and links each to the run (``Earning.payout_run``); the run's move to ``computed``, in the
+same transaction, records when, by whom and how many (its reason). The link is the record
+of which earnings moved; a run is computed once, so each earning has one take.
+``earning_moves`` reads an earning's whole history (its rows and its run's take).
+Every other earning move (release, reversal, payment, return) has its own row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from agencies.states import Machine, StateMoveError, state_move, state_record_created, states_move
@@ -42,11 +56,14 @@ from .models import (
 
 __all__ = [
     "BATCHES",
+    "EarningMove",
     "EARNINGS",
     "MACHINES",
     "RUNS",
     "TRANSFERS",
     "StateMoveError",
+    "earning_moves",
+    "earnings_take",
     "state_move",
     "state_record_created",
     "states_move",
@@ -182,3 +199,106 @@ BATCHES = Machine(
 )
 
 MACHINES = {m.name: m for m in (EARNINGS, RUNS, TRANSFERS, BATCHES)}
+
+
+# --- A payout run's taking of earnings (recorded set-wise) ------------------------------------
+
+TAKE_SUMMARY = ("creator_id", "currency", "contract_kind")
+
+
+def earnings_take(
+    *, run: PayoutRun, queryset: QuerySet[Earning], exclude_creators: Iterable[int] = ()
+) -> list[tuple]:
+    """Move the ``available`` earnings of ``queryset`` to ``in_run`` in ``run``, except
+    those of ``exclude_creators`` (left out or held: they stay available); lock, move and
+    link in one statement on PostgreSQL. Returns what moved, summed per creator, currency
+    and contract kind: ``(creator_id, currency, contract_kind, total, count)``, ordered.
+
+    Recorded set-wise (module docstring): the caller moves the run to ``computed`` in the
+    same transaction (``payouts.runs``), so a take is never committed without its record.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("earnings_take runs inside the transaction that computes the run")
+    if not EARNINGS.allows(E.AVAILABLE, E.IN_RUN):
+        raise EARNINGS.refuse(E.AVAILABLE, E.IN_RUN)
+    excluded = sorted(set(exclude_creators))
+    selected = queryset.filter(state=E.AVAILABLE).exclude(creator_id__in=excluded)
+    if connection.vendor != "postgresql":
+        return _earnings_take_orm(run=run, selected=selected)
+    qn = connection.ops.quote_name
+    table = qn(Earning._meta.db_table)
+    # FOR UPDATE: a concurrent writer (a reversal, another run) waits for our commit; rows
+    # it changed first are re-read and taken only if still available.
+    locked_sql, locked_params = (
+        selected.select_for_update(of=("self",)).order_by("id").values("id").query.sql_with_params()
+    )
+    summary = ", ".join(f"moved.{qn(c)}" for c in TAKE_SUMMARY)
+    sql = (
+        f"WITH locked AS MATERIALIZED ({locked_sql}), "
+        f"moved AS (UPDATE {table} SET {qn('state')} = %s, {qn('payout_run_id')} = %s "
+        f"FROM locked WHERE {table}.{qn('id')} = locked.{qn('id')} "
+        f"RETURNING {', '.join(f'{table}.{qn(c)}' for c in (*TAKE_SUMMARY, 'amount'))}) "
+        f"SELECT {summary}, sum(moved.{qn('amount')}), count(*) FROM moved "
+        f"GROUP BY {summary} ORDER BY {summary}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*locked_params, E.IN_RUN, run.pk])
+        return cursor.fetchall()
+
+
+def _earnings_take_orm(*, run: PayoutRun, selected: QuerySet[Earning]) -> list[tuple]:
+    """The SQLite demo's take: the same move, in a few statements."""
+    ids = list(selected.select_for_update().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        chunk = Earning.objects.filter(pk__in=ids[start : start + 5000])
+        chunk.update(state=E.IN_RUN, payout_run_id=run.pk)
+    rows = (
+        Earning.objects.filter(payout_run=run, state=E.IN_RUN)
+        .order_by(*TAKE_SUMMARY)
+        .values(*TAKE_SUMMARY)
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .values_list(*TAKE_SUMMARY, "total", "n")
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class EarningMove:
+    at: datetime
+    from_state: str
+    to_state: str
+    reason: str
+    actor_id: int | None
+
+
+def earning_moves(*, earning_ids: Sequence[int]) -> dict[int, list[EarningMove]]:
+    """Each earning's recorded moves in order: its history rows and its run's take (the
+    run's move to ``computed``, module docstring)."""
+    moves: dict[int, list[EarningMove]] = {pk: [] for pk in earning_ids}
+    rows = EarningStateChange.objects.filter(earning_id__in=earning_ids).order_by("at", "id")
+    for change in rows:
+        moves[change.earning_id].append(
+            EarningMove(
+                change.at, change.from_state, change.to_state, change.reason, change.actor_id
+            )
+        )
+    taken = dict(
+        Earning.objects.filter(pk__in=earning_ids, payout_run__isnull=False).values_list(
+            "pk", "payout_run_id"
+        )
+    )
+    computed = {
+        change.run_id: change
+        for change in PayoutRunStateChange.objects.filter(
+            run_id__in=set(taken.values()), to_state=R.COMPUTED
+        )
+    }
+    for pk, run_id in taken.items():
+        change = computed.get(run_id)
+        if change is not None:
+            moves[pk].append(
+                EarningMove(change.at, E.AVAILABLE, E.IN_RUN, change.reason, change.actor_id)
+            )
+    for history in moves.values():
+        history.sort(key=lambda m: m.at)
+    return moves
