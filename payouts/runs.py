@@ -40,11 +40,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +75,7 @@ PAYOUT_CURRENCY = "CNY"
 PAYOUT_RATE_KIND = "customs"
 RATE_PLACES = Decimal("1e-10")
 BATCH = 5000
+T = TypeVar("T")
 R = PayoutRun.State
 # Runs whose lines count as earlier withholding of the tax year.
 COUNTED_STATES = (R.COMPUTED, R.APPROVED, R.SENDING, R.COMPLETED)
@@ -279,32 +284,74 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
     _totals_convert(totals=totals, rates=rates)
     held = {} if personal else _identity_held(creator_ids=list(totals))
     left_out = {cid for cid, creator in totals.items() if creator.gross <= 0}
-    taken = earnings_take(run=run, queryset=available, exclude_creators=left_out | set(held))
     for cid in left_out | set(held):
         del totals[cid]
-    count = _totals_check(totals=totals, taken=taken)
-    history = _history_load(run=run)
+    history = _history_load(run=run, earnings=available)
     creator_ids = sorted(totals)
-    for start in range(0, len(creator_ids), BATCH):
-        lines, entries = [], []
-        for creator_id in creator_ids[start : start + BATCH]:
-            creator = totals[creator_id]
-            figures = _line_figures(
+    # The take (PostgreSQL's work: lock, move, sum a million rows) runs while Python works
+    # out every line's withholding; both are checked against each other afterwards.
+    with _alongside(
+        lambda: earnings_take(run=run, queryset=available, exclude_creators=left_out | set(held))
+    ) as take:
+        figures = [
+            _line_figures(
                 run=run,
                 creator_id=creator_id,
-                totals=creator,
+                totals=totals[creator_id],
                 share=share,
                 personal=personal,
                 history=history.get(creator_id, ()),
             )
+            for creator_id in creator_ids
+        ]
+    count = _totals_check(totals=totals, taken=take.result())
+    for start in range(0, len(creator_ids), BATCH):
+        lines, entries = [], []
+        for creator_id, f in zip(
+            creator_ids[start : start + BATCH], figures[start : start + BATCH], strict=True
+        ):
+            creator = totals[creator_id]
             fx = {c: str(rates[c]) for c in sorted(creator.sums) if c != PAYOUT_CURRENCY}
-            lines.append(
-                _line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=figures)
-            )
-            entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=figures))
+            lines.append(_line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=f))
+            entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=f))
         rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
         ledger_entries_post(entries=entries, batch_size=BATCH)
     return _take_record(count=count, left_out=len(left_out), held=held)
+
+
+@contextmanager
+def _alongside(statement: Callable[[], T]) -> Iterator[Future[T]]:
+    """Run ``statement`` (database work on this connection) in a thread while the block
+    computes in Python; the block must not use the database. On PostgreSQL the server works
+    on one core while Python works on another. The thread is always waited for, so an
+    error in the block rolls back after the statement is done. Elsewhere: in line."""
+    if connection.vendor != "postgresql":
+        future: Future[T] = Future()
+        try:
+            future.set_result(statement())
+        except Exception as exc:
+            future.set_exception(exc)
+        yield future
+        return
+    shared = connections[DEFAULT_DB_ALIAS]  # in the transaction; a thread has its own
+
+    def in_thread() -> T:
+        connections[DEFAULT_DB_ALIAS] = shared
+        try:
+            return statement()
+        finally:
+            del connections[DEFAULT_DB_ALIAS]
+
+    shared.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="payout-run") as pool:
+            future = pool.submit(in_thread)
+            try:
+                yield future
+            finally:
+                wait([future])
+    finally:
+        shared.dec_thread_sharing()
 
 
 def _identity_held(*, creator_ids: list[int]) -> dict[int, list[str]]:
@@ -416,17 +463,14 @@ def _totals_check(*, totals: dict[int, CreatorTotals], taken: list[tuple]) -> in
     return sum(creator.count for creator in moved.values())
 
 
-def _taken(run: PayoutRun):
-    return Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
-
-
-def _history_load(*, run: PayoutRun) -> dict[int, list[tuple[str, str, Decimal]]]:
-    """The creators' earlier lines of the tax year: (regime, period, income), in order."""
+def _history_load(*, run: PayoutRun, earnings) -> dict[int, list[tuple[str, str, Decimal]]]:
+    """The earlier lines of the tax year of the creators of ``earnings``: (regime, period,
+    income), in order."""
     period = Period.parse(run.period)
     history: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     earlier = (
         PayoutLine.objects.filter(
-            creator_id__in=Subquery(_taken(run).order_by().values("creator_id").distinct()),
+            creator_id__in=Subquery(earnings.order_by().values("creator_id").distinct()),
             period__gte=period.year_start,
             period__lte=run.period,
             run__state__in=COUNTED_STATES,
