@@ -156,11 +156,13 @@ def main() -> int:
         )
     database_analyze(url)
     print(f"payout run setup: {accrued} earnings accrued in {time.perf_counter() - started:.1f} s")
+    load_before = os.getloadavg()[0]
     aggregate, floor = floor_seconds(url)
 
     started = time.perf_counter()
     run = payout_run_compute(period=PERIOD, personal=True)
     seconds = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     lines = PayoutLine.objects.filter(run=run).count()
@@ -177,7 +179,9 @@ def main() -> int:
         f"(target {TARGET_SECONDS}), peak RSS {peak_mib:.0f} MiB (target {TARGET_RSS_MIB}); "
         f"floor {floor:.1f} s (aggregate {aggregate:.2f} s + {CREATORS} lines written + "
         f"{EARNINGS} earnings marked), ratio {ratio:.1f}x (target {TARGET_RATIO}x); "
-        f"{postings} postings, {changes} earning moves recorded (set-wise)"
+        f"{postings} postings, {changes} earning moves recorded (set-wise); machine load "
+        f"{load_before:.1f} before the floor, {load_after:.1f} after the run "
+        f"({os.cpu_count()} cores: the floor corrects for load, the time does not)"
     )
     ok = run.state == "computed" and lines == CREATORS and taken == EARNINGS
     ok = ok and accrued == EARNINGS and changes == EARNINGS and recorded

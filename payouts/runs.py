@@ -38,6 +38,7 @@ Decisions:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -46,6 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
@@ -59,7 +62,7 @@ from tax.errors import TaxInputError
 from tax.money import quantize_money
 from tax.withholding import Payment, withhold
 
-from .bulk import rows_insert
+from .bulk import JsonText, rows_insert
 from .errors import PayoutRunError, PayoutRunFailed, PayoutRunRefused
 from .identity import creators_identity_missing, identity_hold_reason
 from .ledger import Account, EntrySpec, Leg, ledger_entries_post
@@ -270,7 +273,7 @@ class LineFigures:
     taxable_income: Decimal
     tax: Decimal
     net: Decimal
-    working: dict
+    working: JsonText  # the engine's working, serialised (kept for every line at once)
 
 
 def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
@@ -438,29 +441,33 @@ def _totals_convert(*, totals: dict[int, CreatorTotals], rates: dict[str, Decima
 def _totals_check(*, totals: dict[int, CreatorTotals], taken: list[tuple]) -> int:
     """The earnings taken are the ones totalled (the take locks them; an earning that became
     available or changed in between refuses the run: computing it again takes it too).
-    Returns how many were taken."""
-    moved: dict[int, CreatorTotals] = {}
-    for creator_id, currency, kind, total, n in taken:
-        creator = moved.setdefault(creator_id, CreatorTotals(residency=""))
-        creator.sums[currency] = creator.sums.get(currency, Decimal(0)) + total
-        creator.count += n
-        creator.contract_kinds.add(kind)
-    for creator_id in sorted(set(moved) | set(totals)):
-        mine, theirs = totals.get(creator_id), moved.get(creator_id)
-        if (
-            mine is None
-            or theirs is None
-            or (mine.sums, mine.count, mine.contract_kinds)
-            != (theirs.sums, theirs.count, theirs.contract_kinds)
-        ):
-            raise PayoutRunError(
-                _(
-                    "The earnings of creator %(creator)s changed while the run was computed; "
-                    "compute it again."
-                )
-                % {"creator": creator_id}
-            )
-    return sum(creator.count for creator in moved.values())
+    ``taken`` is ordered by creator. Returns how many were taken."""
+    count, seen = 0, 0
+    for creator_id, rows in groupby(taken, key=itemgetter(0)):
+        mine = totals.get(creator_id)
+        sums: dict[str, Decimal] = {}
+        kinds, n = set(), 0
+        for _creator, currency, kind, total, number in rows:
+            sums[currency] = sums.get(currency, Decimal(0)) + total
+            kinds.add(kind)
+            n += number
+        if mine is None or (mine.sums, mine.count, mine.contract_kinds) != (sums, n, kinds):
+            raise _changed(creator_id)
+        count, seen = count + n, seen + 1
+    if seen != len(totals):
+        missing = min(set(totals) - {row[0] for row in taken})
+        raise _changed(missing)
+    return count
+
+
+def _changed(creator_id: int) -> PayoutRunError:
+    return PayoutRunError(
+        _(
+            "The earnings of creator %(creator)s changed while the run was computed; "
+            "compute it again."
+        )
+        % {"creator": creator_id}
+    )
 
 
 def _history_load(*, run: PayoutRun, earnings) -> dict[int, list[tuple[str, str, Decimal]]]:
@@ -508,7 +515,7 @@ def _line_figures(
         taxable_income=result.taxable_income,
         tax=result.tax,
         net=income - result.tax,
-        working=result.as_dict(),
+        working=JsonText(json.dumps(result.as_dict())),
     )
 
 
