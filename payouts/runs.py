@@ -243,6 +243,9 @@ def payout_run_compute(
     return run
 
 
+_KINDS: dict[frozenset[str], frozenset[str]] = {}
+
+
 @dataclass(slots=True)
 class CreatorTotals:
     """One creator's earnings taken into a run, before and after conversion to CNY."""
@@ -250,9 +253,14 @@ class CreatorTotals:
     residency: str
     sums: dict[str, Decimal] = field(default_factory=dict)  # per earning currency
     count: int = 0
-    contract_kinds: set[str] = field(default_factory=set)
-    converted: dict[str, Decimal] = field(default_factory=dict)  # each sum in CNY
+    contract_kinds: frozenset[str] = frozenset()  # shared (``kinds_add``): 100,000 creators
+    converted: dict[str, Decimal] | None = None  # each sum other than CNY's, in CNY
     gross: Decimal = Decimal(0)  # CNY
+
+    def kinds_add(self, kind: str) -> None:
+        if kind not in self.contract_kinds:
+            found = self.contract_kinds | {kind}
+            self.contract_kinds = _KINDS.setdefault(found, found)
 
     @property
     def contract_kind(self) -> str:
@@ -269,11 +277,17 @@ class LineFigures:
     regime: str
     gross: Decimal
     agency_share: Decimal
-    income: Decimal
     taxable_income: Decimal
     tax: Decimal
-    net: Decimal
     working: JsonText  # the engine's working, serialised (kept for every line at once)
+
+    @property
+    def income(self) -> Decimal:
+        return self.gross - self.agency_share
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.tax
 
 
 def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
@@ -419,7 +433,7 @@ def _totals_gather(*, earnings) -> dict[int, CreatorTotals]:
             creator = totals[creator_id] = CreatorTotals(residency=residency)
         creator.sums[currency] = creator.sums.get(currency, Decimal(0)) + total
         creator.count += n
-        creator.contract_kinds.add(kind)
+        creator.kinds_add(kind)
     return totals
 
 
@@ -428,13 +442,15 @@ def _totals_convert(*, totals: dict[int, CreatorTotals], rates: dict[str, Decima
     for creator in totals.values():
         for currency, total in creator.sums.items():
             if currency == PAYOUT_CURRENCY:
-                converted = total
-            else:
-                rate = rates.get(currency)
-                if rate is None:  # arrived after the pre-check
-                    raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
-                converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
+                creator.gross += total
+                continue
+            rate = rates.get(currency)
+            if rate is None:  # arrived after the pre-check
+                raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
+            converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
             creator.gross += converted
+            if creator.converted is None:
+                creator.converted = {}
             creator.converted[currency] = converted
 
 
@@ -511,10 +527,8 @@ def _line_figures(
         regime=regime,
         gross=gross,
         agency_share=agency_share,
-        income=income,
         taxable_income=result.taxable_income,
         tax=result.tax,
-        net=income - result.tax,
         working=JsonText(json.dumps(result.as_dict())),
     )
 
