@@ -34,6 +34,23 @@ Decisions:
   run's earnings), bridges each other currency to CNY through ``fx_conversion`` at the
   line's converted amount, and credits agency share, tax and net in CNY. Creators left out
   post nothing: their earnings stay available and accrued.
+- Identity before money (#14 item 7): in an agency run, a creator whose legal name, ID
+  type or ID number is missing (``payouts.identity.creators_identity_missing``) is held:
+  no line, their earnings stay available and accrued, and the run's record of its
+  computing names them with what is missing (the admin run page shows it). Every regime
+  of an agency run is filed by the agency with that identity. A later run, once it is on
+  file, pays them. Personal runs compute the line and hold the transfer instead
+  (``payouts.transfers``).
+- Steps, for 1,000,000 earnings near the database's floor (#14 item 6): one aggregate
+  totals the scope's available earnings per creator; the left-out and held creators are
+  decided in Python; one UPDATE then takes the others' earnings (``payouts.states.
+  earnings_take``: lock, move, link and sum in one statement, recorded set-wise by the
+  link and the run's record, no history row per earning) while Python works out every
+  line's withholding on another core (``_alongside``: the same connection and
+  transaction, in a thread). What was taken must be what was totalled, creator by
+  creator, or the run fails and computing it again takes the newcomers too. Lines and
+  ledger entries are then written by COPY in batches of ``BATCH``; the ledger checks its
+  balance once per batch (``payouts.ledger``).
 """
 
 from __future__ import annotations
