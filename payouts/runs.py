@@ -349,7 +349,7 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
             lines.append(_line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=f))
             entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=f))
         rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
-        ledger_entries_post(entries=entries, batch_size=BATCH)
+        ledger_entries_post(entries=entries, batch_size=BATCH, returning=False)
     return _take_record(count=count, left_out=len(left_out), held=held)
 
 
