@@ -303,15 +303,17 @@ def earning_moves(*, earning_ids: Sequence[int]) -> dict[int, list[EarningMove]]
             "pk", "payout_run_id"
         )
     )
-    computed = {
-        change.run_id: change
-        for change in PayoutRunStateChange.objects.filter(
-            run_id__in=set(taken.values()), to_state=R.COMPUTED
-        )
-    }
+    computed: dict[int, PayoutRunStateChange] = {}
+    records = PayoutRunStateChange.objects.filter(
+        run_id__in=set(taken.values()), to_state=R.COMPUTED
+    ).order_by("at", "id")
+    for change in records:
+        computed.setdefault(change.run_id, change)  # a run is computed once
     for pk, run_id in taken.items():
         change = computed.get(run_id)
-        if change is not None:
+        # Runs computed before the take was recorded set-wise wrote a row per earning.
+        has_row = any(m.from_state == E.AVAILABLE and m.to_state == E.IN_RUN for m in moves[pk])
+        if change is not None and not has_row:
             moves[pk].append(
                 EarningMove(change.at, E.AVAILABLE, E.IN_RUN, change.reason, change.actor_id)
             )

@@ -53,3 +53,15 @@ def test_the_take_writes_no_history_row_per_earning_and_reads_back_as_one_move_e
     assert {
         pk: [(m.from_state, m.to_state, m.at) for m in found] for pk, found in moves.items()
     } == {e.pk: [("available", "in_run", record.at)] for e in earnings}
+
+
+def test_a_take_recorded_row_by_row_before_is_read_once():
+    ada = creator_make()
+    earning = earning_make(ada, "10.00", when=at(2026, 1))
+    run = payout_run_compute(period="2026-01", personal=True)
+    # How runs computed before the set-wise record wrote their take: one row per earning.
+    EarningStateChange.objects.create(
+        earning=earning, from_state="available", to_state="in_run", at=run.computed_at
+    )
+    moves = earning_moves(earning_ids=[earning.pk])[earning.pk]
+    assert [(m.from_state, m.to_state) for m in moves] == [("available", "in_run")]
