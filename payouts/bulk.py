@@ -8,6 +8,11 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, models
 
 
+class JsonText(str):
+    """A JSON column's value already serialised (``json.dumps``): written as it is. Runs
+    keep 100,000 lines' workings as text, not dicts (a third of the memory)."""
+
+
 def rows_insert(
     *, model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], batch: int = 5000
 ) -> None:
@@ -22,7 +27,16 @@ def rows_insert(
     if connection.vendor != "postgresql":
         names = [f.attname for f in found]
         model.objects.bulk_create(
-            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=batch
+            [
+                model(
+                    **{
+                        name: json.loads(value) if isinstance(value, JsonText) else value
+                        for name, value in zip(names, row, strict=True)
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=batch,
         )
         return
     quote = connection.ops.quote_name
@@ -35,7 +49,8 @@ def rows_insert(
                 if json_at:
                     row = list(row)
                     for i in json_at:
-                        row[i] = json.dumps(row[i])
+                        if not isinstance(row[i], JsonText):
+                            row[i] = json.dumps(row[i])
                 copy.write_row(row)
 
 

@@ -124,12 +124,16 @@ def _batch_checked():
         cursor.execute("SELECT set_config('payouts.ledger_batch', 'off', true)")
 
 
-def ledger_entries_post(*, entries: Iterable[EntrySpec], batch_size: int = 5000) -> list[Entry]:
+def ledger_entries_post(
+    *, entries: Iterable[EntrySpec], batch_size: int = 5000, returning: bool = True
+) -> list[Entry]:
     """Write many balanced entries set-wise (bulk inserts), in one transaction.
 
     Every entry is checked first; on any imbalance ``LedgerImbalance`` is raised and
     nothing is written. A reference already used raises ``IntegrityError`` (the same
-    money movement never posts twice).
+    money movement never posts twice). Returns the entries written; with
+    ``returning=False`` (a payout run's 100,000 entries) PostgreSQL builds no instances
+    and an empty list is returned.
     """
     specs = list(entries)
     for spec in specs:
@@ -160,6 +164,8 @@ def ledger_entries_post(*, entries: Iterable[EntrySpec], batch_size: int = 5000)
                         for leg in s.legs
                     ),
                 )
+            if not returning:
+                return []
             return [
                 Entry(
                     id=pk,

@@ -34,17 +34,41 @@ Decisions:
   run's earnings), bridges each other currency to CNY through ``fx_conversion`` at the
   line's converted amount, and credits agency share, tax and net in CNY. Creators left out
   post nothing: their earnings stay available and accrued.
+- Identity before money (#14 item 7): in an agency run, a creator whose legal name, ID
+  type or ID number is missing (``payouts.identity.creators_identity_missing``) is held:
+  no line, their earnings stay available and accrued, and the run's record of its
+  computing names them with what is missing (the admin run page shows it). Every regime
+  of an agency run is filed by the agency with that identity. A later run, once it is on
+  file, pays them. Personal runs compute the line and hold the transfer instead
+  (``payouts.transfers``).
+- Steps, for 1,000,000 earnings near the database's floor (#14 item 6): one aggregate
+  totals the scope's available earnings per creator; the left-out and held creators are
+  decided in Python; one UPDATE then takes the others' earnings (``payouts.states.
+  earnings_take``: lock, move, link and sum in one statement, recorded set-wise by the
+  link and the run's record, no history row per earning) while Python works out every
+  line's withholding on another core (``_alongside``: the same connection and
+  transaction, in a thread). What was taken must be what was totalled, creator by
+  creator, or the run fails and computing it again takes the newcomers too. Lines and
+  ledger entries are then written by COPY in batches of ``BATCH``; the ledger checks its
+  balance once per batch (``payouts.ledger``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,12 +79,13 @@ from tax.errors import TaxInputError
 from tax.money import quantize_money
 from tax.withholding import Payment, withhold
 
-from .bulk import rows_insert
+from .bulk import JsonText, rows_insert
 from .errors import PayoutRunError, PayoutRunFailed, PayoutRunRefused
+from .identity import creators_identity_missing, identity_hold_reason
 from .ledger import Account, EntrySpec, Leg, ledger_entries_post
 from .models import Earning, PayoutLine, PayoutRun
 from .periods import Period, PeriodError
-from .states import EARNINGS, RUNS, state_move, state_record_created, states_move
+from .states import RUNS, earnings_take, state_move, state_record_created
 
 __all__ = ["PayoutRunError", "PayoutRunFailed", "PayoutRunRefused"]
 
@@ -70,6 +95,7 @@ PAYOUT_CURRENCY = "CNY"
 PAYOUT_RATE_KIND = "customs"
 RATE_PLACES = Decimal("1e-10")
 BATCH = 5000
+T = TypeVar("T")
 R = PayoutRun.State
 # Runs whose lines count as earlier withholding of the tax year.
 COUNTED_STATES = (R.COMPUTED, R.APPROVED, R.SENDING, R.COMPLETED)
@@ -220,8 +246,9 @@ def payout_run_compute(
             run = locked.get(pk=run.pk)
             if run.state not in (R.DRAFT, R.FAILED):
                 return run  # computed already (or later): idempotent
-            _compute(run=run, scope=scope, rates=rates, now=now)
-            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now)
+            record = _compute(run=run, scope=scope, rates=rates, now=now)
+            # The record of the earnings' take (payouts.states: recorded set-wise).
+            state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now, reason=record)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         logger.exception("payout run %s failed", run.pk)
@@ -233,6 +260,9 @@ def payout_run_compute(
     return run
 
 
+_KINDS: dict[frozenset[str], frozenset[str]] = {}
+
+
 @dataclass(slots=True)
 class CreatorTotals:
     """One creator's earnings taken into a run, before and after conversion to CNY."""
@@ -240,9 +270,14 @@ class CreatorTotals:
     residency: str
     sums: dict[str, Decimal] = field(default_factory=dict)  # per earning currency
     count: int = 0
-    contract_kinds: set[str] = field(default_factory=set)
-    converted: dict[str, Decimal] = field(default_factory=dict)  # each sum in CNY
+    contract_kinds: frozenset[str] = frozenset()  # shared (``kinds_add``): 100,000 creators
+    converted: dict[str, Decimal] | None = None  # each sum other than CNY's, in CNY
     gross: Decimal = Decimal(0)  # CNY
+
+    def kinds_add(self, kind: str) -> None:
+        if kind not in self.contract_kinds:
+            found = self.contract_kinds | {kind}
+            self.contract_kinds = _KINDS.setdefault(found, found)
 
     @property
     def contract_kind(self) -> str:
@@ -259,67 +294,149 @@ class LineFigures:
     regime: str
     gross: Decimal
     agency_share: Decimal
-    income: Decimal
     taxable_income: Decimal
     tax: Decimal
-    net: Decimal
-    working: dict
+    working: JsonText  # the engine's working, serialised (kept for every line at once)
+
+    @property
+    def income(self) -> Decimal:
+        return self.gross - self.agency_share
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.tax
 
 
-def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> None:
-    """Take the scope's earnings, total them per creator, write lines and ledger entries."""
+def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
+    """Take the scope's earnings, total them per creator, write lines and ledger entries.
+
+    Returns the record of the take (the reason of the run's move to ``computed``)."""
     personal = run.agency_id is None
     share = Decimal(0) if personal else run.agency.share
-    _earnings_take(run=run, scope=scope, now=now)
-    totals = _totals_gather(run=run)
+    available = Earning.objects.filter(scope)
+    totals = _totals_gather(earnings=available)
     _totals_convert(totals=totals, rates=rates)
-    _left_out_release(run=run, totals=totals, now=now)
-    history = _history_load(run=run)
+    held = {} if personal else _identity_held(creator_ids=list(totals))
+    left_out = {cid for cid, creator in totals.items() if creator.gross <= 0}
+    for cid in left_out | set(held):
+        del totals[cid]
+    history = _history_load(run=run, earnings=available)
     creator_ids = sorted(totals)
-    for start in range(0, len(creator_ids), BATCH):
-        lines, entries = [], []
-        for creator_id in creator_ids[start : start + BATCH]:
-            creator = totals[creator_id]
-            figures = _line_figures(
+    # The take (PostgreSQL's work: lock, move, sum a million rows) runs while Python works
+    # out every line's withholding; both are checked against each other afterwards.
+    with _alongside(
+        lambda: earnings_take(run=run, queryset=available, exclude_creators=left_out | set(held))
+    ) as take:
+        figures = [
+            _line_figures(
                 run=run,
                 creator_id=creator_id,
-                totals=creator,
+                totals=totals[creator_id],
                 share=share,
                 personal=personal,
                 history=history.get(creator_id, ()),
             )
+            for creator_id in creator_ids
+        ]
+    count = _totals_check(totals=totals, taken=take.result())
+    for start in range(0, len(creator_ids), BATCH):
+        lines, entries = [], []
+        for creator_id, f in zip(
+            creator_ids[start : start + BATCH], figures[start : start + BATCH], strict=True
+        ):
+            creator = totals[creator_id]
             fx = {c: str(rates[c]) for c in sorted(creator.sums) if c != PAYOUT_CURRENCY}
-            lines.append(
-                _line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=figures)
-            )
-            entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=figures))
+            lines.append(_line_row(run=run, creator_id=creator_id, totals=creator, fx=fx, f=f))
+            entries.append(_line_entry(run=run, creator_id=creator_id, totals=creator, f=f))
         rows_insert(model=PayoutLine, fields=LINE_FIELDS, rows=lines)
-        ledger_entries_post(entries=entries, batch_size=BATCH)
+        ledger_entries_post(entries=entries, batch_size=BATCH, returning=False)
+    return _take_record(count=count, left_out=len(left_out), held=held)
 
 
-def _earnings_take(*, run: PayoutRun, scope: Q, now: datetime) -> int:
-    """Lock, take and record the scope's available earnings (one statement)."""
-    return states_move(
-        machine=EARNINGS,
-        queryset=Earning.objects.filter(scope),
-        from_states=[Earning.State.AVAILABLE],
-        to_state=Earning.State.IN_RUN,
-        values={"payout_run_id": run.pk},
-        reason=f"payout run {run.pk} ({run.period})",
-        now=now,
-        returning=False,
+@contextmanager
+def _alongside(statement: Callable[[], T]) -> Iterator[Future[T]]:
+    """Run ``statement`` (database work on this connection) in a thread while the block
+    computes in Python; the block must not use the database. On PostgreSQL the server works
+    on one core while Python works on another. The thread is always waited for, so an
+    error in the block rolls back after the statement is done. Elsewhere: in line."""
+    if connection.vendor != "postgresql":
+        future: Future[T] = Future()
+        try:
+            future.set_result(statement())
+        except Exception as exc:
+            future.set_exception(exc)
+        yield future
+        return
+    shared = connections[DEFAULT_DB_ALIAS]  # in the transaction; a thread has its own
+
+    def in_thread() -> T:
+        connections[DEFAULT_DB_ALIAS] = shared
+        try:
+            return statement()
+        finally:
+            del connections[DEFAULT_DB_ALIAS]
+
+    shared.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="payout-run") as pool:
+            future = pool.submit(in_thread)
+            try:
+                yield future
+            finally:
+                wait([future])
+    finally:
+        shared.dec_thread_sharing()
+
+
+def _identity_held(*, creator_ids: list[int]) -> dict[int, list[str]]:
+    """Agency runs: creators whose identity for the tax filing is incomplete (id -> what is
+    missing). Every regime of an agency run (wages, labour remuneration, resident or not)
+    is withheld by the agency and filed with the creator's name, ID type and ID number
+    (``payouts.regimes``: each has an income item); a line without them could not be
+    filed, so the creator is held from the run and their earnings stay available. Personal
+    runs compute the line and hold the transfer instead (``payouts.transfers``)."""
+    if not creator_ids:
+        return {}
+    missing = creators_identity_missing(creator_ids=creator_ids)
+    handles = dict(
+        Creator.objects.filter(pk__in=[cid for cid, labels in missing.items() if labels])
+        .order_by()
+        .values_list("pk", "handle")
     )
+    return {cid: [handles.get(cid, str(cid)), *labels] for cid, labels in missing.items() if labels}
 
 
-def _taken(run: PayoutRun):
-    return Earning.objects.filter(payout_run=run, state=Earning.State.IN_RUN)
+HELD_LISTED = 100  # creators named in the run's record; the rest are counted
 
 
-def _totals_gather(*, run: PayoutRun) -> dict[int, CreatorTotals]:
+def _take_record(*, count: int, left_out: int, held: dict[int, list[str]]) -> str:
+    """The reason of the run's move to ``computed``: the set-wise record of its take."""
+    parts = [
+        _("Earnings taken (available → in_run): %(count)d.") % {"count": count},
+    ]
+    if left_out:
+        parts.append(
+            _("Creators left out, their sum is not positive: %(count)d.") % {"count": left_out}
+        )
+    if held:
+        listed = sorted(held.items(), key=lambda item: item[1][0])
+        named = [
+            f"{handle}: {identity_hold_reason(labels)}"
+            for _cid, (handle, *labels) in listed[:HELD_LISTED]
+        ]
+        if len(listed) > HELD_LISTED:
+            named.append(_("and %(count)d more") % {"count": len(listed) - HELD_LISTED})
+        parts.append(
+            _("Creators held, their earnings stay available (%(count)d): %(held)s")
+            % {"count": len(held), "held": "; ".join(named)}
+        )
+    return " ".join(parts)
+
+
+def _totals_gather(*, earnings) -> dict[int, CreatorTotals]:
     """One SQL aggregate: each creator's sum and count per currency and contract kind."""
     groups = (
-        _taken(run)
-        .order_by()
+        earnings.order_by()
         .values("creator_id", "creator__tax_residency", "currency", "contract_kind")
         .annotate(total=Sum("amount"), n=Count("id"))
         .values_list(
@@ -333,7 +450,7 @@ def _totals_gather(*, run: PayoutRun) -> dict[int, CreatorTotals]:
             creator = totals[creator_id] = CreatorTotals(residency=residency)
         creator.sums[currency] = creator.sums.get(currency, Decimal(0)) + total
         creator.count += n
-        creator.contract_kinds.add(kind)
+        creator.kinds_add(kind)
     return totals
 
 
@@ -342,41 +459,58 @@ def _totals_convert(*, totals: dict[int, CreatorTotals], rates: dict[str, Decima
     for creator in totals.values():
         for currency, total in creator.sums.items():
             if currency == PAYOUT_CURRENCY:
-                converted = total
-            else:
-                rate = rates.get(currency)
-                if rate is None:  # arrived after the pre-check
-                    raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
-                converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
+                creator.gross += total
+                continue
+            rate = rates.get(currency)
+            if rate is None:  # arrived after the pre-check
+                raise PayoutRunError(_("No rate for %(currency)s.") % {"currency": currency})
+            converted = quantize_money(total * rate, PAYOUT_CURRENCY, ROUND_HALF_UP)
             creator.gross += converted
+            if creator.converted is None:
+                creator.converted = {}
             creator.converted[currency] = converted
 
 
-def _left_out_release(*, run: PayoutRun, totals: dict[int, CreatorTotals], now: datetime) -> None:
-    """Creators whose sum is not positive get no line: their earnings stay available."""
-    left_out = [cid for cid, creator in totals.items() if creator.gross <= 0]
-    for start in range(0, len(left_out), BATCH):
-        states_move(
-            machine=EARNINGS,
-            queryset=_taken(run).filter(creator_id__in=left_out[start : start + BATCH]),
-            from_states=[Earning.State.IN_RUN],
-            to_state=Earning.State.AVAILABLE,
-            values={"payout_run_id": None},
-            reason=f"payout run {run.pk}: the creator's sum is not positive",
-            now=now,
-            returning=False,
+def _totals_check(*, totals: dict[int, CreatorTotals], taken: list[tuple]) -> int:
+    """The earnings taken are the ones totalled (the take locks them; an earning that became
+    available or changed in between refuses the run: computing it again takes it too).
+    ``taken`` is ordered by creator. Returns how many were taken."""
+    count, seen = 0, 0
+    for creator_id, rows in groupby(taken, key=itemgetter(0)):
+        mine = totals.get(creator_id)
+        sums: dict[str, Decimal] = {}
+        kinds, n = set(), 0
+        for _creator, currency, kind, total, number in rows:
+            sums[currency] = sums.get(currency, Decimal(0)) + total
+            kinds.add(kind)
+            n += number
+        if mine is None or (mine.sums, mine.count, mine.contract_kinds) != (sums, n, kinds):
+            raise _changed(creator_id)
+        count, seen = count + n, seen + 1
+    if seen != len(totals):
+        missing = min(set(totals) - {row[0] for row in taken})
+        raise _changed(missing)
+    return count
+
+
+def _changed(creator_id: int) -> PayoutRunError:
+    return PayoutRunError(
+        _(
+            "The earnings of creator %(creator)s changed while the run was computed; "
+            "compute it again."
         )
-    for cid in left_out:
-        del totals[cid]
+        % {"creator": creator_id}
+    )
 
 
-def _history_load(*, run: PayoutRun) -> dict[int, list[tuple[str, str, Decimal]]]:
-    """The creators' earlier lines of the tax year: (regime, period, income), in order."""
+def _history_load(*, run: PayoutRun, earnings) -> dict[int, list[tuple[str, str, Decimal]]]:
+    """The earlier lines of the tax year of the creators of ``earnings``: (regime, period,
+    income), in order."""
     period = Period.parse(run.period)
     history: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     earlier = (
         PayoutLine.objects.filter(
-            creator_id__in=Subquery(_taken(run).order_by().values("creator_id").distinct()),
+            creator_id__in=Subquery(earnings.order_by().values("creator_id").distinct()),
             period__gte=period.year_start,
             period__lte=run.period,
             run__state__in=COUNTED_STATES,
@@ -410,11 +544,9 @@ def _line_figures(
         regime=regime,
         gross=gross,
         agency_share=agency_share,
-        income=income,
         taxable_income=result.taxable_income,
         tax=result.tax,
-        net=income - result.tax,
-        working=result.as_dict(),
+        working=JsonText(json.dumps(result.as_dict())),
     )
 
 

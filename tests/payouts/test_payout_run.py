@@ -23,6 +23,7 @@ from payouts.runs import (
     payout_run_compute,
     regime_for,
 )
+from payouts.states import earning_moves
 from payouts.tasks import payout_runs_monthly
 from tax.withholding import Payment, withhold
 
@@ -204,9 +205,20 @@ def test_the_run_takes_only_its_scope_and_period_and_records_every_move():
     assert set(Earning.objects.filter(payout_run=run).values_list("id", flat=True)) == {
         e.pk for e in taken
     }
-    moves = EarningStateChange.objects.filter(to_state="in_run")
-    assert sorted(moves.values_list("earning_id", flat=True)) == sorted(e.pk for e in taken)
-    assert {m.from_state for m in moves} == {"available"}
+    # Recorded set-wise (payouts.states): each taken earning has one move to in_run, from
+    # available, at the run's computing; the others have none.
+    everyone = [*taken, later, pending, other]
+    moves = earning_moves(earning_ids=[e.pk for e in everyone])
+    in_run = {pk: [m for m in found if m.to_state == "in_run"] for pk, found in moves.items()}
+    assert sorted(pk for pk, found in in_run.items() if found) == sorted(e.pk for e in taken)
+    assert {(m.from_state, len(in_run[pk])) for pk in in_run for m in in_run[pk]} == {
+        ("available", 1)
+    }
+    assert {m.at for found in in_run.values() for m in found} == {run.computed_at}
+    assert (
+        "Earnings taken (available → in_run): 2."
+        in run.state_changes.get(to_state="computed").reason
+    )
     assert list(run.state_changes.values_list("from_state", "to_state")) == [
         ("", "draft"),
         ("draft", "computed"),
@@ -363,7 +375,10 @@ def test_two_concurrent_computations_make_one_run():
     assert len(set(results)) == 1 and len(results) == 2
     assert PayoutRun.objects.count() == 1
     assert PayoutLine.objects.count() == 3 == line_entries().count()
-    assert EarningStateChange.objects.filter(to_state="in_run").count() == 3
+    taken = list(Earning.objects.filter(payout_run=results[0]).values_list("id", flat=True))
+    moves = earning_moves(earning_ids=taken)
+    assert len(taken) == 3
+    assert [[m.to_state for m in moves[pk]] for pk in taken] == [["in_run"]] * 3
     call_command("ledger_check")
 
 

@@ -1,0 +1,67 @@
+"""The run's take of earnings (#14 item 6): one statement, recorded set-wise, checked.
+
+The run totals the scope's available earnings, then takes them (lock, move, link) while
+Python works out the lines; what was taken must be what was totalled.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+import payouts.runs
+from payouts.errors import PayoutRunFailed
+from payouts.models import Earning, EarningStateChange, PayoutLine
+from payouts.runs import payout_run_compute
+from payouts.states import earning_moves
+
+from .factories import at, creator_make, earning_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_earning_that_arrives_between_the_totals_and_the_take_refuses_the_run(monkeypatch):
+    ada = creator_make()
+    earning_make(ada, "100.00", when=at(2026, 1))
+    history_load = payouts.runs._history_load
+
+    def arriving(**kwargs):  # runs after the totals, before the take
+        earning_make(ada, "5.00", when=at(2026, 1, 20))
+        return history_load(**kwargs)
+
+    monkeypatch.setattr(payouts.runs, "_history_load", arriving)
+    with pytest.raises(PayoutRunFailed, match=f"earnings of creator {ada.pk} changed"):
+        payout_run_compute(period="2026-01", personal=True)
+    assert set(Earning.objects.values_list("state", flat=True)) == {"available"}
+    assert not PayoutLine.objects.exists()
+
+    # (Written inside the run's transaction here, the arrival was rolled back with it.)
+    monkeypatch.undo()  # computed again: one line
+    run = payout_run_compute(period="2026-01", personal=True)
+    assert (run.state, run.lines.get().gross) == ("computed", D("100.00"))
+
+
+def test_the_take_writes_no_history_row_per_earning_and_reads_back_as_one_move_each():
+    ada, bea = creator_make(), creator_make()
+    earnings = [earning_make(c, "10.00", when=at(2026, 1)) for c in (ada, ada, bea)]
+    run = payout_run_compute(period="2026-01", personal=True)
+    assert not EarningStateChange.objects.exists()
+    record = run.state_changes.get(to_state="computed")
+    assert record.reason.startswith("Earnings taken (available → in_run): 3.")
+    moves = earning_moves(earning_ids=[e.pk for e in earnings])
+    assert {
+        pk: [(m.from_state, m.to_state, m.at) for m in found] for pk, found in moves.items()
+    } == {e.pk: [("available", "in_run", record.at)] for e in earnings}
+
+
+def test_a_take_recorded_row_by_row_before_is_read_once():
+    ada = creator_make()
+    earning = earning_make(ada, "10.00", when=at(2026, 1))
+    run = payout_run_compute(period="2026-01", personal=True)
+    # How runs computed before the set-wise record wrote their take: one row per earning.
+    EarningStateChange.objects.create(
+        earning=earning, from_state="available", to_state="in_run", at=run.computed_at
+    )
+    moves = earning_moves(earning_ids=[earning.pk])[earning.pk]
+    assert [(m.from_state, m.to_state) for m in moves] == [("available", "in_run")]
