@@ -270,6 +270,8 @@ def saved_addresses_get(*, user) -> list[dict]:
     if home is None or home.region == global_region():
         return []
     return list(personal_data_get(user=user).get("addresses") or [])
+
+
 # --- Creators' values (``agencies.personal`` reaches these by CREATOR_PERSONAL_STORE) ------
 
 

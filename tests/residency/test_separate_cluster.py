@@ -23,10 +23,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connections
+from django.db import connections
 
 from commerce.residency import selectors, services
 from commerce.residency.models import PersonalRecord
+from commerce.residency.stores import RegionalStoreUnavailable
 from tests.factories import UserFactory
 
 ALIAS = "region_us_own_server"
@@ -141,7 +142,8 @@ def test_a_region_on_its_own_server_holds_its_peoples_data(us_store_on_own_serve
     # The region's server goes down: reading that person fails loudly, nobody else's does.
     own_server.stop()
     connections[ALIAS].close()
-    with pytest.raises(OperationalError):
+    with pytest.raises(RegionalStoreUnavailable) as failure:
         selectors.personal_data_get(user=user)
+    assert failure.value.region == "us"
     neighbour = UserFactory(username="wei", email="wei@example.cn", first_name="伟")
     assert selectors.personal_data_get(user=neighbour)["email"] == "wei@example.cn"
