@@ -38,8 +38,9 @@ two leaves the row as it was (still masked, or still holding its values with the
 off), which reads consistently; the next write completes it.
 
 A regional store that is down: reads and writes that need it raise
-``PersonalDataUnavailable`` (one readable line; nothing is written); pages map it to a
-503 naming the problem, and everything that needs only global creators keeps working.
+``agencies.encryption.stores.RegionalStoreUnavailable`` (the store functions wrap every
+regional access; one readable line; nothing is written); pages map it to a 503 naming the
+problem, and everything that needs only global creators keeps working.
 """
 
 from __future__ import annotations
@@ -49,10 +50,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from .models import Creator
@@ -111,17 +111,6 @@ class CreatorPersonal:
         return self.payout_account_name or self.legal_name or self.display_name
 
 
-class PersonalDataUnavailable(Exception):
-    """A regional personal-data store could not be reached (the message is one line)."""
-
-
-def _unavailable(exc: DatabaseError) -> PersonalDataUnavailable:
-    return PersonalDataUnavailable(
-        _("A regional personal-data store is unavailable (%(error)s); try again later.")
-        % {"error": type(exc).__name__}
-    )
-
-
 def name_mask(name: str) -> str:
     """The first character of each part, the rest as stars: ``J*** S***``, ``王**``."""
     parts = _NAME_PARTS.split((name or "").strip())
@@ -167,10 +156,7 @@ def creators_personal_get_many(
     stored = {}
     if regional_users:
         get_many = _store("get_many")
-        try:
-            stored = get_many(user_ids=regional_users) if get_many else {}
-        except DatabaseError as exc:
-            raise _unavailable(exc) from exc
+        stored = get_many(user_ids=regional_users) if get_many else {}
     return {c.pk: _from_row(c, stored.get(c.user_id)) for c in creators}
 
 
@@ -214,10 +200,7 @@ def creator_personal_set(*, creator: Creator, values: dict) -> Creator:
     put = _store("put")
     with transaction.atomic():
         locked = Creator.objects.select_for_update().get(pk=creator.pk)
-        try:
-            region = put(user=locked.user, values=values) if put else None
-        except DatabaseError as exc:
-            raise _unavailable(exc) from exc
+        region = put(user=locked.user, values=values) if put else None
         if region is not None:
             row = {**_masks(values), "personal_data_regional": True}
         elif locked.personal_data_regional:
@@ -251,10 +234,7 @@ def creator_personal_relocate(*, creator: Creator) -> bool:
         if locked.personal_data_regional:
             return False
         values = {f: getattr(locked, f) for f in PERSONAL_FIELDS}
-        try:
-            region = put(user=locked.user, values=values)
-        except DatabaseError as exc:
-            raise _unavailable(exc) from exc
+        region = put(user=locked.user, values=values)
         if region is None:
             return False
         _row_save(locked, {**_masks(values), "personal_data_regional": True})

@@ -12,25 +12,16 @@ from commerce.residency.queues import personal_task_register
 
 
 def transfer_region(transfer_id: int, *args, **kwargs) -> str | None:
-    """The home region of a transfer's creator payee; None for an agency payee."""
-    from agencies.encryption.regions import region_for_country
-    from commerce.residency.models import HomeRegion
-
+    """The home region of a transfer's creator payee (one query); None for an agency payee
+    or a creator whose user has no home region, who is in the global region (the rule of
+    ``agencies.personal``: their values are on the global row)."""
     from .models import Transfer
 
-    row = (
+    return (
         Transfer.objects.filter(pk=transfer_id, creator__isnull=False)
-        .values_list("creator__user_id", "creator__country")
+        .values_list("creator__user__home_region__region", flat=True)
         .first()
     )
-    if row is None:
-        return None
-    user_id, country = row
-    if user_id is not None:
-        region = HomeRegion.objects.filter(user_id=user_id).values_list("region", flat=True).first()
-        if region:
-            return region
-    return region_for_country(country=country)
 
 
 personal_task_register(task_name="payouts.tasks.payout_transfer_submit", region_of=transfer_region)

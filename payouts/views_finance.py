@@ -19,8 +19,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from agencies.encryption.stores import RegionalStoreUnavailable
 from agencies.models import Agency
-from agencies.personal import PersonalDataUnavailable
 from tax.exports import csv_stream, xlsx_write
 
 from .exporters import FILE_TYPES, exporters_all, rows_started
@@ -94,7 +94,7 @@ def _refused(request, form, exc: Exception):
     """The form again with the reason nothing was sent (one line); a regional store that
     is down is a 503."""
     form.add_error(None, str(exc))
-    status = 503 if isinstance(exc, PersonalDataUnavailable) else 200
+    status = 503 if isinstance(exc, RegionalStoreUnavailable) else 200
     return render(request, "payouts/finance/tax_exports.html", {"form": form}, status=status)
 
 
@@ -106,7 +106,7 @@ def tax_exports(request):
     try:
         valid = request.method == "POST" and form.is_valid()
         held = form.cleaned_data["export"].held() if valid else []
-    except PersonalDataUnavailable as exc:
+    except RegionalStoreUnavailable as exc:
         return _refused(request, form, exc)
     if valid:
         export = form.cleaned_data["export"]
@@ -117,11 +117,11 @@ def tax_exports(request):
         if form.cleaned_data["format"] == "xlsx":
             try:
                 return _xlsx_response(export)
-            except (ExportError, PersonalDataUnavailable) as exc:  # nothing sent yet
+            except (ExportError, RegionalStoreUnavailable) as exc:  # nothing sent yet
                 return _refused(request, form, exc)
         try:
             rows = rows_started(export.rows())  # the first rows' errors: refused, not half a file
-        except (ExportError, PersonalDataUnavailable) as exc:
+        except (ExportError, RegionalStoreUnavailable) as exc:
             return _refused(request, form, exc)
         response = StreamingHttpResponse(
             csv_stream(headers=export.headers, rows=rows),

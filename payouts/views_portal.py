@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from agencies.personal import PersonalDataUnavailable
+from agencies.encryption.stores import RegionalStoreUnavailable
 from tax.exports import csv_stream
 
 from . import selectors_portal as sel
@@ -104,7 +104,7 @@ def personal_data_needed(view):
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except PersonalDataUnavailable as exc:
+        except RegionalStoreUnavailable as exc:
             context = {"message": str(exc)}
             return render(request, "payouts/portal/unavailable.html", context, status=503)
 

@@ -12,7 +12,7 @@ import logging
 
 from django.template.response import TemplateResponse
 
-from commerce.residency.stores import RegionalStoreUnavailable
+from agencies.encryption.stores import RegionalStoreUnavailable
 
 logger = logging.getLogger(__name__)
 

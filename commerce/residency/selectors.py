@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 
 from agencies.encryption.regions import global_region, region_database, region_for_country
+from agencies.encryption.stores import regional_store
 from commerce.residency.models import HomeRegion, OrderResidency, PersonalRecord
-from commerce.residency.stores import regional_store
 
 PERSONAL_KEYS = ("first_name", "last_name", "email", "phone", "addresses", "legal_name")
 

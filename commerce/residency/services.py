@@ -35,6 +35,7 @@ from agencies.encryption.regions import (
     region_for_country,
     regions,
 )
+from agencies.encryption.stores import regional_store
 from commerce.residency.models import (
     HomeRegion,
     OrderResidency,
@@ -42,7 +43,6 @@ from commerce.residency.models import (
     PrivacyRequest,
     RegionMove,
 )
-from commerce.residency.stores import regional_store
 
 # Earnings not yet paid out: erasure of their creator is refused.
 UNPAID_EARNING_STATES = ("pending", "available", "in_run")

@@ -40,15 +40,19 @@ def _homed(region: str, **fields):
 def test_the_router_sends_an_overseas_creators_transfer_to_their_regions_queue():
     us = _transfer(creator=_homed("us", country="US"))
     cn = _transfer(creator=_homed("cn", country="CN"))
-    # No home region recorded (a creator without sign-up country): the residence decides.
+    # No home region recorded: the global region, whatever the residence (the rule of
+    # agencies.personal: such a creator's values are on the global row).
     gb = _transfer(creator=CreatorFactory(country="GB"))
     to_agency = _transfer(agency=agency_make())
 
     assert TASK in personal_tasks()
     assert personal_task_route(TASK, [us.pk], {}, {}) == {"queue": "personal.us"}
-    assert personal_task_route(TASK, [gb.pk], {}, {}) == {"queue": "personal.eu"}
+    assert personal_task_route(
+        TASK, [_transfer(creator=_homed("eu", country="GB")).pk], {}, {}
+    ) == {"queue": "personal.eu"}
     # The global region's people and companies stay on the default queue.
     assert personal_task_route(TASK, [cn.pk], {}, {}) is None
+    assert personal_task_route(TASK, [gb.pk], {}, {}) is None
     assert personal_task_route(TASK, [to_agency.pk], {}, {}) is None
     # A transfer that no longer exists, or a task nobody registered: default routing.
     assert personal_task_route(TASK, [10**9], {}, {}) is None

@@ -25,9 +25,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
+from agencies.encryption.stores import RegionalStoreUnavailable
 from commerce.residency import selectors, services
 from commerce.residency.models import PersonalRecord
-from commerce.residency.stores import RegionalStoreUnavailable
 from tests.factories import UserFactory
 
 ALIAS = "region_us_own_server"

@@ -10,9 +10,9 @@ from django.db import connections
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from agencies.encryption.stores import RegionalStoreUnavailable
 from commerce.residency import selectors, services
 from commerce.residency.models import HomeRegion, OrderResidency, PersonalRecord
-from commerce.residency.stores import RegionalStoreUnavailable
 from tests.commerce.checkout.conftest import basket_add, checkout_preview, place_order
 from tests.factories import UserFactory
 

@@ -14,7 +14,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from agencies.personal import PersonalDataUnavailable
+from agencies.encryption.stores import RegionalStoreUnavailable
 from payouts.exports import EXPORT_KINDS, ExportError, tax_export_prepare
 from tax.exports import csv_write, xlsx_write
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(_("No such directory: %(dir)s") % {"dir": directory})
         try:
             export = tax_export_prepare(kind=kind, period=period, agency_code=agency)
-        except (ExportError, PersonalDataUnavailable) as exc:
+        except (ExportError, RegionalStoreUnavailable) as exc:
             raise CommandError(str(exc)) from exc
         xlsx = output.lower().endswith(".xlsx")
         fd, partial = tempfile.mkstemp(prefix=".tax-export-", suffix=".part", dir=directory)
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 else:
                     count = csv_write(out=out, headers=export.headers, rows=export.rows())
             os.replace(partial, output)
-        except (ExportError, PersonalDataUnavailable) as exc:
+        except (ExportError, RegionalStoreUnavailable) as exc:
             self._discard(partial)
             raise CommandError(str(exc)) from exc
         except BaseException:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies.encryption.stores import RegionalStoreUnavailable
 from commerce.residency.services import personal_records_sweep
-from commerce.residency.stores import RegionalStoreUnavailable
 
 
 class Command(BaseCommand):
