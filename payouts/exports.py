@@ -151,18 +151,47 @@ class TaxExport:
 
     def held(self) -> list[dict]:
         """Creators left out because they were held from their run until their identity
-        is on file (identity before money, ``payouts.transfers``): handle, period, what
-        is missing. Paid once their identity is complete, they are exported then."""
-        rows = list(
+        is on file (identity before money): handle, period, what is missing, by handle.
+        Paid once their identity is complete, they are exported then.
+
+        A personal run holds the creator's transfer (``payouts.transfers``): the line is
+        there, held. An agency run holds the creator at computing (``payouts.runs``): no
+        line, their earnings of the run's period stay available, so those are listed
+        while their identity is still incomplete.
+        """
+        held = list(
             PayoutLine.objects.filter(run__in=self.runs)
             .filter(Exists(_identity_holds()))
-            .order_by("creator__handle", "period")
-            .values_list("creator_id", "creator__handle", "period")
+            .values_list("creator_id", "period")
         )
-        missing = creators_identity_missing(creator_ids={row[0] for row in rows})
+        waiting = []  # agency runs: creators with earnings of the period still available
+        for run in self.runs.filter(agency__isnull=False).order_by("period", "pk"):
+            end = Period.parse(run.period).bounds()[1]
+            creator_ids = (
+                Earning.objects.filter(
+                    agency_id=run.agency_id,
+                    channel=Earning.Channel.AGENCY,
+                    state=Earning.State.AVAILABLE,
+                    occurred_at__lt=end,
+                )
+                .order_by()
+                .values_list("creator_id", flat=True)
+                .distinct()
+            )
+            waiting.extend((creator_id, run.period) for creator_id in creator_ids)
+        missing = creators_identity_missing(
+            creator_ids={creator_id for creator_id, _period in held + waiting}
+        )
+        # A held transfer keeps its line out of the file until it is re-sent, even once
+        # the identity is complete; an agency run's creator is held only while incomplete.
+        held += [(creator_id, period) for creator_id, period in waiting if creator_id in missing]
+        ids = {creator_id for creator_id, _period in held}
+        handles = dict(Creator.objects.filter(pk__in=ids).values_list("pk", "handle"))
         return [
             {"handle": handle, "period": period, "missing": missing.get(creator_id, [])}
-            for creator_id, handle, period in rows
+            for handle, period, creator_id in sorted(
+                {(handles[creator_id], period, creator_id) for creator_id, period in held}
+            )
         ]
 
     def held_summary(self) -> str:

@@ -89,9 +89,13 @@ def transfer_submitted(*, transfer: Transfer, external_reference: str = "") -> N
 
 
 def _earnings_move(*, transfer: Transfer, from_state: str, to_state: str, reason: str) -> None:
+    # ``payout_run`` is not indexed (HOT moves, payouts.models.Earning): the payee, a
+    # creator (personal runs) or an agency (agency runs), reaches them through its index.
     earnings = Earning.objects.filter(payout_run_id=transfer.run_id, state=from_state)
     if transfer.creator_id:
         earnings = earnings.filter(creator_id=transfer.creator_id)
+    else:
+        earnings = earnings.filter(agency_id=transfer.agency_id)
     states_move(
         machine=EARNINGS,
         queryset=earnings,

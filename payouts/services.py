@@ -93,11 +93,15 @@ def earning_state_set(*, earning: Earning, to_state: str, reason: str = "", acto
 
 
 def earnings_release_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
-    """Pending earnings whose return window has passed become available (idempotent)."""
+    """Pending earnings whose return window has passed become available (idempotent).
+
+    Only commission waits for a return window (``pending``; its reversals copy its kind),
+    so the query names the kind: the partial index ``earning_commission_due`` serves it.
+    """
     now = now or timezone.now()
-    due = Earning.objects.filter(state=S.PENDING, available_at__lte=now).values_list(
-        "id", flat=True
-    )[:limit]
+    due = Earning.objects.filter(
+        kind=Earning.Kind.COMMISSION, state=S.PENDING, available_at__lte=now
+    ).values_list("id", flat=True)[:limit]
     moved = earnings_state_move(
         earning_ids=list(due), to_state=S.AVAILABLE, reason="return window passed", now=now
     )

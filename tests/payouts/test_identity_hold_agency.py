@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from agencies.models import Contract, Creator
+from payouts.exports import tax_export_prepare
 from payouts.models import Earning, Entry
 from payouts.regimes import REGIMES
 from payouts.runs import payout_run_compute, regime_for
@@ -83,6 +84,13 @@ def test_a_creator_without_an_id_is_held_from_the_agency_run_and_paid_once_it_is
         page.content.decode()
     )
     call_command("ledger_check")
+    # The agency's tax file has Ada's line and names Bea as held, with what is missing.
+    export = tax_export_prepare(kind="cn-labour", period="2026-01", agency_code=agency.code)
+    assert [row[0] for row in export.rows()] == [ada.handle]
+    assert export.held() == [
+        {"handle": bea.handle, "period": "2026-01", "missing": ["ID type", "ID number"]}
+    ]
+    assert bea.handle in export.held_summary()
 
     # Her ID arrives; February's run pays her January earnings (2000 gross, 400 share,
     # (1600 - 800) x 20% = 160 tax, 1440 net) and nothing is held.
@@ -106,6 +114,10 @@ def test_a_creator_without_an_id_is_held_from_the_agency_run_and_paid_once_it_is
     assert "held" not in february.state_changes.get(to_state="computed").reason
     assert balance("creator_earned", creator=bea) == D("0.00")
     call_command("ledger_check")
+    # Paid, she blocks neither month's file any more.
+    for period in ("2026-01", "2026-02"):
+        export = tax_export_prepare(kind="cn-labour", period=period, agency_code=agency.code)
+        assert export.held() == [], period
 
 
 def test_a_personal_run_keeps_the_line_and_holds_the_transfer_instead():

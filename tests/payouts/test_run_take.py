@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 
 import payouts.runs
 from payouts.errors import PayoutRunFailed
@@ -65,3 +66,28 @@ def test_a_take_recorded_row_by_row_before_is_read_once():
     )
     moves = earning_moves(earning_ids=[earning.pk])[earning.pk]
     assert [(m.from_state, m.to_state) for m in moves] == [("available", "in_run")]
+
+
+def _earning_updates() -> tuple[int, int]:
+    """Rows of payouts_earning updated in this transaction so far: (all, heap-only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(%s::regclass),"
+            " pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+            [Earning._meta.db_table] * 2,
+        )
+        return cursor.fetchone()
+
+
+def test_the_take_and_the_release_update_earnings_beside_themselves_touching_no_index():
+    # #14 item 6: with neither ``state`` nor ``payout_run`` indexed and half of each page
+    # free (migration 0011), every move is a HOT update: no index entry is written for
+    # it, which is what brings a million-earning run near the database's floor.
+    ada, bea = creator_make(), creator_make()
+    for n in range(40):
+        earning_make(ada if n % 2 else bea, "10.00", when=at(2026, 1, 1 + n % 28))
+    before = _earning_updates()
+    run = payout_run_compute(period="2026-01", personal=True)
+    updated, hot = (a - b for a, b in zip(_earning_updates(), before, strict=True))
+    assert run.earnings.count() == 40
+    assert (updated, hot) == (40, 40)
