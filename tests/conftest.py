@@ -53,6 +53,18 @@ def django_db_setup(django_db_setup):
             os.environ[name] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_process(tmp_path_factory):
+    """What pages write under MEDIA_ROOT (Oscar's missing-image link, sorl-thumbnail's
+    thumbnails) goes to this process's temporary directory, not the checkout's var/media:
+    there two pytest-xdist workers would race on a fresh checkout to create the same link
+    (Oscar raises ImproperlyConfigured when os.symlink finds the other's)."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with empty caches (FX rates, product cards, listing counts)."""
