@@ -8,4 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/system-deps.sh pdf browser
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 mkdir -p artifacts
-exec scripts/with-postgres.sh .venv/bin/python -m pytest "$@"
+# Two pytest-xdist worker processes by default (TEST_WORKERS=0: one process, no xdist), each
+# with its own test databases (test_<name>_gw0, ...); a test module stays on one worker.
+# Arguments go to pytest after these, so a later -n/--dist wins.
+exec scripts/with-postgres.sh .venv/bin/python -m pytest \
+  -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -1,4 +1,7 @@
+import math
+import os
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +18,53 @@ DEMO_RATES = {
 }
 
 
+def _database_url(config: dict) -> str:
+    auth = quote(config["USER"] or "", safe="")
+    if config.get("PASSWORD"):
+        auth += ":" + quote(config["PASSWORD"], safe="")
+    host, port = config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
+    return f"postgres://{auth}@{host}:{port}/{quote(config['NAME'], safe='')}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases (``test_<name>``, ``test_<name>_us``, ...; with
+    pytest-xdist ``..._gw0``, ``..._gw1`` per worker process), then the regional ones named
+    in the environment too: subprocesses that tests start with this process's environment
+    (the Celery workers of tests/payouts/workers.py, given the test database as
+    DATABASE_URL) reach this process's regional test databases, not the configured ones
+    (which another worker, or nobody, uses)."""
+    from django.conf import settings
+    from django.db import connections
+
+    saved = {}
+    for region, config in settings.RESIDENCY_REGIONS.items():
+        alias = config["database"]
+        if alias == "default" or connections[alias].vendor != "postgresql":
+            continue
+        name = f"DATABASE_URL_{region.upper()}"
+        saved[name] = os.environ.get(name)
+        os.environ[name] = _database_url(connections[alias].settings_dict)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_process(tmp_path_factory):
+    """What pages write under MEDIA_ROOT (Oscar's missing-image link, sorl-thumbnail's
+    thumbnails) goes to this process's temporary directory, not the checkout's var/media:
+    there two pytest-xdist workers would race on a fresh checkout to create the same link
+    (Oscar raises ImproperlyConfigured when os.symlink finds the other's)."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with empty caches (FX rates, product cards, listing counts)."""
@@ -22,6 +72,25 @@ def _fresh_caches():
     rates_clear_cache()
     yield
     rates_clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _view_counts_written_when_asked(monkeypatch):
+    """Product and note views are counted in this process and written at most every 30 s
+    (catalog.product_views, catalog.community.views_count). Left to the clock, that write
+    (7 queries for one product) lands in whichever test views a page once the 30 s are up,
+    and a query pin there fails (seen: the product page's cold count). Each test starts
+    with nothing pending; the write happens when a test flushes."""
+    from catalog import product_views
+    from catalog.community import views_count
+
+    for module in (product_views, views_count):
+        monkeypatch.setattr(module, "FLUSH_SECONDS", math.inf)
+    with product_views._lock:
+        product_views._pending.clear()
+    with views_count._lock:
+        views_count._notes.clear()
+        views_count._topics.clear()
 
 
 @pytest.fixture(autouse=True)

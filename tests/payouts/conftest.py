@@ -1,4 +1,5 @@
 import json
+import logging
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -105,15 +106,31 @@ def stand_in(settings, tmp_path):
     server.stop()
 
 
+def _logging_left_alone(**kwargs):
+    """A receiver of Celery's ``setup_logging``: while one is connected, a worker started
+    in this process configures no logger (see ``worker``)."""
+
+
 @pytest.fixture
-def worker():
+def worker(monkeypatch):
     """A Celery worker thread on a queue of this test's own (no other worker on the same
-    Redis, e.g. another test run, can take its tasks). Needs django_db(transaction=True)."""
+    Redis, e.g. another test run, can take its tasks). Needs django_db(transaction=True).
+
+    The worker leaves this process's logging as it was. Unasked, Celery's set-up for an
+    embedded worker empties the root logger's handlers (pytest's caplog handler among them)
+    and sets its level to ERROR for good, so every later test in the same process (another
+    file's, under pytest-xdist) would see no warning in caplog."""
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
+    from celery import signals
     from celery.contrib.testing.worker import start_worker
 
     from commerce.celery import app
 
+    # What Celery's log set-up also changes: the environment (inherited by subprocesses
+    # that later tests start) and where warnings go. Both restored afterwards.
+    for name in ("CELERY_LOG_LEVEL", "CELERY_LOG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    signals.setup_logging.connect(_logging_left_alone)
     queue = f"test-transfers-{uuid.uuid4().hex}"
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
@@ -127,3 +144,5 @@ def worker():
             yield
     finally:
         app.conf.task_default_queue = previous
+        signals.setup_logging.disconnect(_logging_left_alone)
+        logging.captureWarnings(False)
