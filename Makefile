@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	scripts/demo.sh
 
+# `make test ARGS='tests/payouts -x'` passes pytest arguments; TEST_WORKERS=0 runs one process.
 test: $(STAMP)
-	scripts/test.sh
+	scripts/test.sh $(ARGS)
 
 bench: $(STAMP)
 	scripts/bench.sh
