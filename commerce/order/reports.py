@@ -1,18 +1,14 @@
 """Order report fork: every amount with its currency, totals per currency (never added
-across currencies), every cell formula-safe (``tax.exports.cell_safe``: a name or email
-starting with ``=``, ``+``, ``-``, ``@``, a tab or CR is written as text)."""
+across currencies). Every cell is formula-safe through the writer of Oscar's
+``ReportCSVFormatter``, forked in ``commerce.dashboard.reports.reports`` for every report."""
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order import reports as core
 from oscar.apps.order.reports import *  # noqa: F403  (Oscar fork convention)
 
+from commerce.dashboard.reports.reports import NO_VALUE as NO_NAME
 from commerce.residency.selectors import orders_personal_resolve, personal_data_get_many
-from tax.exports import cell_safe
-
-# The report's own mark for "no name" (as Oscar's): a lone dash, which no spreadsheet
-# evaluates, so it is written as it is.
-NO_NAME = "-"
 
 
 def order_totals_by_currency(orders) -> list[tuple[str, object]]:
@@ -20,24 +16,7 @@ def order_totals_by_currency(orders) -> list[tuple[str, object]]:
     return sorted((row["currency"], row["total"]) for row in rows)
 
 
-class FormulaSafeCSVWriter:
-    """Oscar's CSV writer (``get_csv_writer``) with every cell through ``cell_safe``."""
-
-    def __init__(self, writer):
-        self.writer = writer
-
-    def writerow(self, row):
-        self.writer.writerow([cell if cell == NO_NAME else cell_safe(cell) for cell in row])
-
-    def writerows(self, rows):
-        for row in rows:
-            self.writerow(row)
-
-
 class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
-    def get_csv_writer(self, file_handle, **kwargs):
-        return FormulaSafeCSVWriter(super().get_csv_writer(file_handle, **kwargs))
-
     def generate_csv(self, response, orders):
         writer = self.get_csv_writer(response)
         writer.writerow(

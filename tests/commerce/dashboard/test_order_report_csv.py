@@ -50,3 +50,18 @@ def test_a_customers_name_and_email_starting_with_formula_characters_are_written
     row = next(row for row in report_rows(client) if row[0] == str(order.number))
 
     assert row[1:5] == ["'@SUM(A1:A9) Lee", "'+1@example.com", "70.00", "USD"]
+
+
+def test_every_oscar_report_is_formula_safe_an_open_basket_owners_name(client):
+    # Oscar's other reports load the forked ReportCSVFormatter (commerce.dashboard.reports).
+    from oscar.core.loading import get_model
+
+    owner = UserFactory(username="basket-owner", first_name="=1+2", last_name="Cmd")
+    get_model("basket", "Basket").objects.create(owner=owner)
+    client.force_login(UserFactory(username="ops", is_staff=True, is_superuser=True))
+    url = reverse("dashboard:reports-index") + "?report_type=open_baskets&download=true"
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(csv.reader(response.content.decode("utf-8-sig").splitlines()))
+    [row] = [row for row in rows[1:] if row[0] == str(owner.pk)]
+    assert row[1:3] == ["'=1+2 Cmd", owner.email]
