@@ -369,3 +369,18 @@ def test_a_contract_on_file_before_booking_keeps_the_reversal_on_the_same_channe
         agency.pk,
         "service",
     )
+
+
+def test_a_refund_reads_each_line_with_its_commission(creator, django_assert_max_num_queries):
+    # Three lines half refunded: three reversals written; the lines come with the
+    # commission rows (no query per line to fetch it): 15 queries in all.
+    order, lines = paid(creator, "100.00", "100.00", "100.00")
+    with django_assert_max_num_queries(15):
+        written = commission_reverse_for_refund(
+            order=order,
+            amount=D("150.00"),
+            lines={line.pk: D("50.00") for line in lines},
+            reference="r",
+            now=NOW,
+        )
+    assert [e.amount for e in written] == [D("-2.50")] * 3

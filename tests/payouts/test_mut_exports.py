@@ -3,6 +3,7 @@ reach: names for screens, figures and conversions, file names, creators held for
 identity, the refusals' wording, and the exporters registry.
 """
 
+import logging
 from decimal import Decimal
 
 import pytest
@@ -329,3 +330,169 @@ def test_the_portal_export_is_the_runs_lines(january):
     rows = list(exporter_get("agency-run").rows(january["run"]))
     assert len(rows) == 1
     assert rows[0][0] == "2026-01" and rows[0][1] == january["wages"].handle
+
+
+def test_the_form_fields_are_labelled():
+    fields = exporter_get("cn-wages").form_fields()
+    assert [str(fields[name].label) for name in ("period", "agency", "format")] == [
+        "Period",
+        "Agency",
+        "Format",
+    ]
+
+
+# --- More of prepare: the log line and the refusal's list ------------------------------------
+
+
+def test_prepare_logs_the_kind_period_and_agency(january, caplog):
+    caplog.set_level(logging.INFO, logger="payouts.exports")
+    tax_export_prepare(kind="cn-wages", period="2026-01", agency_code="harbour")
+    tax_export_prepare(kind="cn-wages", period="2026-01")
+    assert caplog.messages == [
+        "tax export cn-wages 2026-01 agency=harbour",
+        "tax export cn-wages 2026-01 agency=-",
+    ]
+
+
+def _nameless_lines(count: int):
+    """A computed personal run of 2026-01 with ``count`` lines whose creators lack a name."""
+    from agencies.models import Creator
+    from payouts.models import PayoutLine
+    from tests.factories import CreatorFactory
+
+    run = PayoutRun.objects.create(period="2026-01", scope="personal", state="computed")
+    creators = [CreatorFactory(legal_name="", id_document_type="居民身份证") for _ in range(count)]
+    Creator.objects.filter(pk__in=[c.pk for c in creators]).update(id_number="E1")
+    PayoutLine.objects.bulk_create(
+        PayoutLine(
+            run=run,
+            creator=creator,
+            period="2026-01",
+            regime="cn-platform-labour",
+            currency="CNY",
+            fx_rates={},
+            earnings_count=1,
+            gross=D("1.00"),
+            agency_share=D("0"),
+            income=D("1.00"),
+            taxable_income=D("0"),
+            tax=D("0"),
+            net=D("1.00"),
+            working={},
+        )
+        for creator in creators
+    )
+    return sorted(c.handle for c in creators)
+
+
+@pytest.mark.parametrize(("count", "more"), [(20, ""), (21, "; and 1 more")])
+def test_a_refusal_lists_twenty_creators_by_handle_and_counts_the_rest(db, count, more):
+    handles = _nameless_lines(count)
+    with pytest.raises(ExportError) as caught:
+        tax_export_prepare(kind="cn-labour", period="2026-01")
+    listed = "; ".join(f"{h} (legal name)" for h in handles[:20])
+    assert str(caught.value) == (
+        f"{count} creator(s) lack the legal name or identity document a filing needs (the "
+        f"display name is never used): {listed}{more}. Complete them and export again."
+    )
+
+
+# --- More of the held list and the lines' order -----------------------------------------------
+
+
+def test_held_creators_are_listed_by_handle_then_period(db):
+    from tests.factories import CreatorFactory
+
+    zed = creator_make()
+    amy = creator_make()
+    CreatorFactory._meta.model.objects.filter(pk=zed.pk).update(handle="zed")
+    CreatorFactory._meta.model.objects.filter(pk=amy.pk).update(handle="amy")
+    runs = {}
+    for month in (3, 1, 2):  # computed out of order: lines are stored March first
+        for creator in (zed, amy):
+            earning_make(creator, "10.00", when=at(2026, month, 10))
+        runs[month] = payout_run_compute(period=f"2026-{month:02d}", personal=True)
+        for creator in (zed, amy):
+            _hold(runs[month], creator)
+    export = tax_export_prepare(kind="platform-income", period="2026-Q1")
+    assert [(h["handle"], h["period"]) for h in export.held()] == [
+        ("amy", "2026-01"),
+        ("amy", "2026-02"),
+        ("amy", "2026-03"),
+        ("zed", "2026-01"),
+        ("zed", "2026-02"),
+        ("zed", "2026-03"),
+    ]
+
+
+def test_lines_of_a_month_come_run_by_run(db):
+    # Labour of one month from two runs: the agency's (computed first) holds a creator
+    # registered after the personal account's creator; the agency's run comes first.
+    agency = agency_make()
+    early = creator_make()
+    late = creator_make(agency=agency, kind="service")
+    earning_make(late, "10.00", when=at(2026, 1, 10))
+    earning_make(early, "10.00", when=at(2026, 1, 10))
+    agency_run = payout_run_compute(period="2026-01", agency=agency)
+    personal_run = payout_run_compute(period="2026-01", personal=True)
+    rows = list(tax_export_prepare(kind="cn-labour", period="2026-01").rows())
+    assert [(row[0], row[-1]) for row in rows] == [
+        (late.handle, f"2026-01 run {agency_run.pk}"),
+        (early.handle, f"2026-01 run {personal_run.pk}"),
+    ]
+
+
+# --- More of platform income: folding per creator and agency ----------------------------------
+
+
+def test_platform_income_folds_each_creator_and_agency_over_the_quarters_runs(db):
+    # ann and bea under one agency in January and February: one row each (10 + 20 = 30 of
+    # tips, 1 + 2 = 3 of commission). cy: agency in January and March, personal in
+    # February: one agency row (5 + 7 = 12) and one personal row (6).
+    agency = agency_make()
+    ann = creator_make(agency=agency, kind="service")
+    bea = creator_make(agency=agency, kind="service")
+    cy = creator_make(agency=agency, kind="service")
+    for creator in (ann, bea):
+        earning_make(creator, "10.00", when=at(2026, 1, 5))
+        earning_make(creator, "1.00", when=at(2026, 1, 6), kind="commission")
+        earning_make(creator, "20.00", when=at(2026, 2, 5))
+        earning_make(creator, "2.00", when=at(2026, 2, 6), kind="commission")
+    earning_make(cy, "5.00", when=at(2026, 1, 5))
+    earning_make(cy, "6.00", when=at(2026, 2, 5), channel="personal", agency=None)
+    earning_make(cy, "7.00", when=at(2026, 3, 5))
+    payout_run_compute(period="2026-01", agency=agency)
+    payout_run_compute(period="2026-02", personal=True)
+    payout_run_compute(period="2026-02", agency=agency)
+    payout_run_compute(period="2026-03", agency=agency)
+    rows = list(tax_export_prepare(kind="platform-income", period="2026-Q1").rows())
+    assert [(row[2], row[4], row[8:]) for row in rows] == [
+        (
+            ann.id_number,
+            agency.legal_name,
+            (D("30.00"), D("30.00"), D("3.00"), D("3.00"), D("33.00")),
+        ),
+        (
+            bea.id_number,
+            agency.legal_name,
+            (D("30.00"), D("30.00"), D("3.00"), D("3.00"), D("33.00")),
+        ),
+        (
+            cy.id_number,
+            agency.legal_name,
+            (D("12.00"), D("12.00"), D("0.00"), D("0.00"), D("12.00")),
+        ),
+        (cy.id_number, "", (D("6.00"), D("6.00"), D("0.00"), D("0.00"), D("6.00"))),
+    ]
+    assert [str(cell) for cell in rows[2][8:]] == ["12.00", "12.00", "0.00", "0.00", "12.00"]
+
+
+def test_platform_income_of_a_creator_without_a_country_leaves_it_blank(db):
+    from agencies.models import Creator
+
+    dee = creator_make()
+    Creator.objects.filter(pk=dee.pk).update(country="")
+    earning_make(dee, "10.00", when=at(2026, 1, 5))
+    payout_run_compute(period="2026-01", personal=True)
+    [row] = list(tax_export_prepare(kind="platform-income", period="2026-01").rows())
+    assert row[3:8] == ("", "", "", "2026-01", "CNY")
