@@ -384,3 +384,19 @@ def test_a_refund_reads_each_line_with_its_commission(creator, django_assert_max
             now=NOW,
         )
     assert [e.amount for e in written] == [D("-2.50")] * 3
+
+
+def test_booking_reads_each_line_with_its_creator_product_and_parent(
+    creator, django_assert_max_num_queries
+):
+    # Three variants of one product: per line the category rate, the creator's contract and
+    # the insert (5 queries); the creator, product and parent come with the line: 16 in all.
+    parent = ProductFactory(structure="parent")
+    variants = [
+        product_with_price("100.00", structure="child", parent=parent, product_class=None)
+        for _ in range(3)
+    ]
+    order = place_order([(v, 1, creator) for v in variants])
+    with django_assert_max_num_queries(16):
+        booked = commission_book_for_order(order=order, now=NOW)
+    assert [e.amount for e in booked] == [D("5.00")] * 3

@@ -243,3 +243,13 @@ def test_a_batch_costs_the_same_few_queries_whatever_its_size(lily, django_asser
     with django_assert_max_num_queries(7):
         results = rewards_intake(events=[reward(n) for n in range(30)], now=NOW)
     assert [r.outcome for r in results] == [IntakeOutcome.WRITTEN] * 30
+
+
+def test_a_replayed_batch_reads_back_and_writes_nothing_more(lily, django_assert_max_num_queries):
+    # Replays: the intake insert writes nothing, the stored records and earnings are read
+    # back; no earnings insert result means no accrual to post: still 7 queries.
+    rewards_intake(events=[reward(n) for n in range(5)], now=NOW)
+    with django_assert_max_num_queries(7):
+        results = rewards_intake(events=[reward(n) for n in range(5)], now=NOW)
+    assert [r.outcome for r in results] == [IntakeOutcome.REPLAY] * 5
+    assert Entry.objects.count() == 5
