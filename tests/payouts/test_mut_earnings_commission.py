@@ -400,3 +400,46 @@ def test_booking_reads_each_line_with_its_creator_product_and_parent(
     with django_assert_max_num_queries(16):
         booked = commission_book_for_order(order=order, now=NOW)
     assert [e.amount for e in booked] == [D("5.00")] * 3
+
+
+def test_every_line_refunded_in_full_is_reversed(creator):
+    order, (first, second) = paid(creator, "100.00", "40.00")
+    commission_reverse_for_refund(
+        order=order,
+        amount=D("140.00"),
+        lines={first.pk: D("100.00"), second.pk: D("40.00")},
+        reference="r",
+        now=NOW,
+    )
+    assert sorted(Earning.objects.values_list("state", flat=True)) == ["reversed", "reversed"]
+    assert EarningStateChange.objects.filter(to_state="reversed").count() == 2
+
+
+def test_a_line_worth_nothing_does_not_stop_the_next_lines_refund(creator):
+    # The hand-booked commission on the free line comes first (lower id): skipped; the
+    # 100.00 line's half refund still reverses 2.50 of its 5.00.
+    free = product_with_price("0.00")
+    priced = product_with_price("100.00")
+    order = place_order([(free, 1, creator), (priced, 1, creator)])
+    free_line, priced_line = line_of(order, free), line_of(order, priced)
+    Earning.objects.create(
+        creator=creator,
+        kind="commission",
+        amount=D("1.00"),
+        currency="CNY",
+        occurred_at=NOW,
+        available_at=NOW,
+        source_ref="manual:1",
+        state="pending",
+        channel="personal",
+        order_line=free_line,
+    )
+    commission_book_for_order(order=order, now=NOW)
+    [reversal] = commission_reverse_for_refund(
+        order=order,
+        amount=D("55.00"),
+        lines={free_line.pk: D("5.00"), priced_line.pk: D("50.00")},
+        reference="r",
+        now=NOW,
+    )
+    assert (reversal.order_line, reversal.amount) == (priced_line, D("-2.50"))
