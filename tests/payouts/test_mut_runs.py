@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from payouts.models import Earning, Entry, PayoutLine, PayoutRun
+from payouts.models import Earning, Entry, PayoutRun
 from payouts.runs import (
     PayoutRunError,
+    PayoutRunFailed,
     PayoutRunRefused,
     _take_record,
     payout_run_approve,
@@ -241,28 +242,28 @@ def test_employment_wins_when_a_month_mixes_contract_kinds():
 
 
 def test_history_is_the_same_regime_earlier_in_the_same_tax_year_only():
-    # Wages of 20,000 less 20 % = 16,000 a month. December 2025 is another tax year and
-    # March is later: February's withholding counts January only (cumulative from 2026-01).
+    # Wages of 20,000 less 20 % = 16,000 a month. December 2025 is another tax year; the
+    # January labour of a personal account is another regime; April, computed before
+    # February and March (their earnings arrive later), is a later period. So February
+    # counts January only, March January and February.
     agency = agency_make()
     di = creator_make(agency=agency, kind="employment")
-    for month in ((2025, 12), (2026, 1), (2026, 3)):
-        earning_make(di, "20000.00", when=at(*month))
-        payout_run_compute(period=f"{month[0]}-{month[1]:02d}", agency=agency)
-    # Labour remuneration in January under another regime (a personal account).
+
+    def month(year, number):
+        earning_make(di, "20000.00", when=at(year, number))
+        return payout_run_compute(period=f"{year}-{number:02d}", agency=agency).lines.get()
+
+    month(2025, 12)
+    month(2026, 1)
     earning_make(di, "5000.00", when=at(2026, 1), channel="personal", agency=None)
     payout_run_compute(period="2026-01", personal=True)
-    earning_make(di, "20000.00", when=at(2026, 2))
-    february = payout_run_compute(period="2026-02", agency=agency).lines.get()
-    expected = withhold(
-        "cn-resident-wages",
-        [
-            Payment(period="2026-01", gross=D("16000.00")),
-            Payment(period="2026-02", gross=D("16000.00")),
-        ],
-    )[-1]
-    assert february.tax == expected.tax
-    assert february.working == expected.as_dict()
-    assert PayoutLine.objects.filter(creator=di).count() == 5
+    month(2026, 4)
+    february, march = month(2026, 2), month(2026, 3)
+    payments = [Payment(period=f"2026-0{n}", gross=D("16000.00")) for n in (1, 2, 3)]
+    expected = withhold("cn-resident-wages", payments)
+    assert (february.tax, february.working) == (expected[1].tax, expected[1].as_dict())
+    assert (march.tax, march.working) == (expected[2].tax, expected[2].as_dict())
+    assert march.working != february.working  # cumulative: March counts three months
 
 
 # --- Approving and failing ------------------------------------------------------------------
@@ -287,6 +288,26 @@ def test_a_failure_is_recorded_cut_to_2000_characters_but_never_on_a_computed_ru
     assert (computed.state, computed.failure_reason) == ("computed", "")
 
 
+def test_a_failure_while_computing_is_recorded_with_its_type_and_logged(monkeypatch, caplog):
+    import payouts.runs
+
+    earning_make(creator_make(), "100.00", when=at(2026, 1))
+
+    def broken(**kwargs):
+        raise RuntimeError("ledger down")
+
+    monkeypatch.setattr(payouts.runs, "ledger_entries_post", broken)
+    caplog.set_level(logging.ERROR, logger="payouts.runs")
+    with pytest.raises(PayoutRunFailed) as caught:
+        payout_run_compute(period="2026-01", personal=True)
+    run = PayoutRun.objects.get()
+    assert str(caught.value) == (
+        "Payout run 2026-01 failed, nothing was written: RuntimeError: ledger down"
+    )
+    assert (run.state, run.failure_reason) == ("failed", "RuntimeError: ledger down")
+    assert [r.getMessage() for r in caplog.records] == [f"payout run {run.pk} failed"]
+
+
 # --- The run's record of its take -----------------------------------------------------------
 
 
@@ -309,6 +330,11 @@ def test_the_record_names_held_creators_by_handle_up_to_a_hundred():
     assert "(101): c000: Held until" in record
     assert "c099: Held until" in record and "c100:" not in record
     assert record.endswith("(missing: legal name).; and 1 more")
+    del held[100]
+    assert _take_record(count=7, left_out=0, held=held).endswith(
+        "c099: "
+        + ("Held until the creator's identity for the tax filing is on file (missing: legal name).")
+    )
     listed = _take_record(count=0, left_out=2, held={5: ["b", "ID number"], 9: ["a", "ID type"]})
     assert listed == (
         "Earnings taken (available → in_run): 0. "
@@ -361,7 +387,9 @@ def test_every_scope_is_computed_and_a_refused_one_does_not_stop_the_others(capl
         runs[(None, "personal")].pk,
     ]
     assert (broken.pk, "agency") not in runs
-    assert "payout run 2026-01 (" in caplog.text and "not computed" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        f"payout run 2026-01 ({broken.legal_name}) not computed"
+    ]
     assert all(r.period == "2026-01" and r.state == "computed" for r in runs.values())
 
 
