@@ -4,6 +4,7 @@ identity, the refusals' wording, and the exporters registry.
 """
 
 import logging
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -496,3 +497,54 @@ def test_platform_income_of_a_creator_without_a_country_leaves_it_blank(db):
     payout_run_compute(period="2026-01", personal=True)
     [row] = list(tax_export_prepare(kind="platform-income", period="2026-01").rows())
     assert row[3:8] == ("", "", "", "2026-01", "CNY")
+
+
+def test_platform_income_converts_each_run_at_its_own_lines_rate(db):
+    # USD 10.00 in January at 7.0 = 70.00 and USD 10.00 in February at 8.0 = 80.00:
+    # 150.00 of tips for the quarter. In the same January run another creator had only
+    # EUR (9.0): each line's own rates are used, never another creator's.
+    from .factories import payout_rate_make
+
+    payout_rate_make(base="USD", rate="7.0", as_of=date(2026, 1, 1))
+    payout_rate_make(base="USD", rate="8.0", as_of=date(2026, 2, 1))
+    payout_rate_make(base="EUR", rate="9.0", as_of=date(2026, 1, 1))
+    eve = creator_make()  # registered first: her line comes first in the run
+    fay = creator_make()
+    earning_make(eve, "1.00", when=at(2026, 1, 5), currency="EUR")
+    earning_make(fay, "10.00", when=at(2026, 1, 5), currency="USD")
+    payout_run_compute(period="2026-01", personal=True)
+    earning_make(fay, "10.00", when=at(2026, 2, 5), currency="USD")
+    payout_run_compute(period="2026-02", personal=True)
+    rows = list(tax_export_prepare(kind="platform-income", period="2026-Q1").rows())
+    assert [(row[2], row[8]) for row in rows] == [
+        (eve.id_number, D("9.00")),
+        (fay.id_number, D("150.00")),
+    ]
+
+
+def test_a_non_resident_line_without_a_rate_in_its_working_shows_zero(db):
+    from agencies.models import Creator
+    from payouts.models import PayoutLine
+
+    gus = creator_make(residency="non_resident")
+    run = PayoutRun.objects.create(period="2026-01", scope="personal", state="computed")
+    PayoutLine.objects.create(
+        run=run,
+        creator=gus,
+        period="2026-01",
+        regime="cn-nonresident-labour",
+        currency="CNY",
+        fx_rates={},
+        earnings_count=1,
+        gross=D("100.00"),
+        agency_share=D("0"),
+        income=D("100.00"),
+        taxable_income=D("0"),
+        tax=D("0"),
+        net=D("100.00"),
+        working={},
+    )
+    assert Creator.objects.get(pk=gus.pk).tax_residency == "non_resident"
+    [row] = list(tax_export_prepare(kind="cn-nonresident", period="2026-01").rows())
+    assert row[44] == D("0") and row[-1] == f"2026-01 run {run.pk}"
+    assert row[43] == D("0.00") and row[7] == D("100.00")
