@@ -398,3 +398,49 @@ def test_nothing_available_in_the_period_computes_nothing():
     earning_make(creator_make(), "10.00", when=at(2026, 1), state="pending")
     assert payout_runs_compute_for_period(period="2026-01") == []
     assert not PayoutRun.objects.exists()
+
+
+# --- What was taken must be what was totalled ---------------------------------------------------
+
+
+def _between_totals_and_take(monkeypatch, act):
+    """Run ``act`` after the run has totalled the earnings and before it takes them."""
+    import payouts.runs
+
+    history_load = payouts.runs._history_load
+
+    def hooked(**kwargs):
+        act()
+        return history_load(**kwargs)
+
+    monkeypatch.setattr(payouts.runs, "_history_load", hooked)
+
+
+@pytest.mark.parametrize("change", ["arrives", "leaves"])
+def test_earnings_changed_between_totals_and_take_fail_the_run_naming_the_creator(
+    monkeypatch, change
+):
+    # ann's earnings are totalled; before the take one more arrives (ann is then taken
+    # with more than was totalled) or hers all leave (ann is not taken at all).
+    from payouts.services import earnings_state_move
+
+    ann, bob = creator_make(), creator_make()
+    first = earning_make(ann, "100.00", when=at(2026, 1))
+    earning_make(bob, "100.00", when=at(2026, 1))
+    if change == "arrives":
+        _between_totals_and_take(
+            monkeypatch, lambda: earning_make(ann, "5.00", when=at(2026, 1, 20))
+        )
+    else:
+        _between_totals_and_take(
+            monkeypatch,
+            lambda: earnings_state_move(earning_ids=[first.pk], to_state="reversed"),
+        )
+    with pytest.raises(PayoutRunFailed) as caught:
+        payout_run_compute(period="2026-01", personal=True)
+    reason = (
+        f"PayoutRunError: The earnings of creator {ann.pk} changed while the run was "
+        "computed; compute it again."
+    )
+    assert str(caught.value) == f"Payout run 2026-01 failed, nothing was written: {reason}"
+    assert PayoutRun.objects.get().failure_reason == reason
