@@ -444,3 +444,12 @@ def test_earnings_changed_between_totals_and_take_fail_the_run_naming_the_creato
     )
     assert str(caught.value) == f"Payout run 2026-01 failed, nothing was written: {reason}"
     assert PayoutRun.objects.get().failure_reason == reason
+
+
+def test_a_refused_personal_scope_is_logged_as_personal(caplog):
+    earning_make(creator_make(), "10.00", when=at(2026, 1), currency="USD")  # no rate
+    caplog.set_level(logging.ERROR, logger="payouts.runs")
+    assert payout_runs_compute_for_period(period="2026-01") == []
+    assert [r.getMessage() for r in caplog.records] == [
+        "payout run 2026-01 (personal) not computed"
+    ]
