@@ -235,6 +235,11 @@ def test_held_creators_are_listed_by_handle(personal_january):
     export = tax_export_prepare(kind="cn-labour", period="2026-01")
     assert [h["handle"] for h in export.held()] == sorted([ann.handle, bea.handle])
     assert all(h["missing"] == [] for h in export.held())  # on file since: nothing missing
+    first, second = sorted([ann.handle, bea.handle])
+    assert export.held_summary() == (
+        "Not in this file, held from their run until their identity is on file: "
+        f"{first} 2026-01 (); {second} 2026-01 ()."
+    )
     assert list(export.rows()) == []
 
 
