@@ -453,3 +453,28 @@ def test_a_refused_personal_scope_is_logged_as_personal(caplog):
     assert [r.getMessage() for r in caplog.records] == [
         "payout run 2026-01 (personal) not computed"
     ]
+
+
+def test_an_agency_run_of_a_period_whose_personal_run_exists_is_its_own_run():
+    agency = agency_make()
+    earning_make(creator_make(), "10.00", when=at(2026, 1))
+    earning_make(creator_make(agency=agency, kind="service"), "20.00", when=at(2026, 1))
+    personal = payout_run_compute(period="2026-01", personal=True)
+    mine = payout_run_compute(period="2026-01", agency=agency)
+    assert mine.pk != personal.pk
+    assert (mine.scope, mine.agency_id, mine.state) == ("agency", agency.pk, "computed")
+    assert mine.lines.get().gross == D("20.00")
+
+
+def test_a_creator_whose_available_earnings_sum_to_exactly_zero_is_left_out():
+    ada, bea = creator_make(), creator_make()
+    earning_make(ada, "10.00", when=at(2026, 1))
+    original = earning_make(bea, "10.00", when=at(2026, 1))
+    reversal = earning_make(bea, "-10.00", when=at(2026, 1), reverses=original)
+    run = payout_run_compute(period="2026-01", personal=True)
+    assert list(run.lines.values_list("creator_id", flat=True)) == [ada.pk]
+    states = Earning.objects.filter(pk__in=[original.pk, reversal.pk])
+    assert set(states.values_list("state", flat=True)) == {"available"}
+    assert run.state_changes.get(to_state="computed").reason == (
+        "Earnings taken (available → in_run): 1. Creators left out, their sum is not positive: 1."
+    )
