@@ -478,3 +478,35 @@ def test_a_creator_whose_available_earnings_sum_to_exactly_zero_is_left_out():
     assert run.state_changes.get(to_state="computed").reason == (
         "Earnings taken (available → in_run): 1. Creators left out, their sum is not positive: 1."
     )
+
+
+def test_a_currency_sorting_before_cny_is_added_to_the_gross_not_replaced():
+    # AUD 10.00 x 5 = 50.00, plus CNY 1.00: gross 51.00, whichever currency comes first.
+    payout_rate_make(base="AUD", rate="5")
+    ada = creator_make()
+    earning_make(ada, "10.00", when=at(2026, 1), currency="AUD")
+    earning_make(ada, "1.00", when=at(2026, 1))
+    line = payout_run_compute(period="2026-01", personal=True).lines.get()
+    assert (line.gross, line.fx_rates) == (D("51.00"), {"AUD": "5.0000000000"})
+
+
+def test_a_currency_arriving_after_the_rate_check_fails_the_run(monkeypatch):
+    # Rates are looked up before the run is created; a USD earning arriving in between
+    # has none: the run fails, naming the currency, and nothing is written.
+    import payouts.runs
+
+    ada = creator_make()
+    earning_make(ada, "10.00", when=at(2026, 1))
+    create = payouts.runs._run_get_or_create
+
+    def arriving(**kwargs):
+        earning_make(ada, "1.00", when=at(2026, 1, 20), currency="USD")
+        return create(**kwargs)
+
+    monkeypatch.setattr(payouts.runs, "_run_get_or_create", arriving)
+    with pytest.raises(PayoutRunFailed) as caught:
+        payout_run_compute(period="2026-01", personal=True)
+    assert str(caught.value) == (
+        "Payout run 2026-01 failed, nothing was written: PayoutRunError: No rate for USD."
+    )
+    assert not PayoutRun.objects.get().lines.exists()
