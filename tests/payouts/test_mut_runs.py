@@ -510,3 +510,17 @@ def test_a_currency_arriving_after_the_rate_check_fails_the_run(monkeypatch):
         "Payout run 2026-01 failed, nothing was written: PayoutRunError: No rate for USD."
     )
     assert not PayoutRun.objects.get().lines.exists()
+
+
+def test_lines_of_a_run_that_failed_after_computing_are_not_earlier_withholding():
+    # January computed (16,000 of wages) and then failed: February withholds as if it were
+    # the first month of the year.
+    agency = agency_make()
+    di = creator_make(agency=agency, kind="employment")
+    earning_make(di, "20000.00", when=at(2026, 1))
+    january = payout_run_compute(period="2026-01", agency=agency)
+    PayoutRun.objects.filter(pk=january.pk).update(state="failed")
+    earning_make(di, "20000.00", when=at(2026, 2))
+    february = payout_run_compute(period="2026-02", agency=agency).lines.get()
+    alone = withhold("cn-resident-wages", [Payment(period="2026-02", gross=D("16000.00"))])
+    assert february.working == alone[-1].as_dict()
