@@ -40,7 +40,7 @@ tax-withholding | 90 | pure   | tax/withholding/regimes.py tax/withholding/table
 tax-duties      | 90 | pure   | tax/duties/rules/banded.py tax/duties/rules/cbec.py tax/duties/engine.py tax/duties/tables.py | tests/tax/test_duties_*.py tests/tax/test_mut_duties*.py
 tax-exports     | 90 | pure   | tax/exports.py | tests/tax/test_exports*.py tests/tax/test_mut_exports*.py
 agencies        | 80 | django | agencies/models.py agencies/validators.py agencies/services.py | tests/agencies
-payout-runs     | 80 | django | payouts/runs.py | tests/payouts/test_payout_run.py tests/payouts/test_commission.py tests/payouts/test_accrual.py tests/payouts/test_mut_runs*.py
+payout-runs     | 80 | django | payouts/runs.py | tests/payouts/test_payout_run.py tests/payouts/test_commission.py tests/payouts/test_accrual.py tests/payouts/test_run_take.py tests/payouts/test_identity_hold_agency.py tests/payouts/test_mut_runs*.py
 ledger          | 80 | django | payouts/ledger.py | tests/payouts/test_ledger.py tests/payouts/test_mut_ledger*.py
 transfers       | 80 | django | payouts/transfers.py payouts/lifecycle.py payouts/states.py payouts/rails/__init__.py payouts/rails/stripe_connect.py | tests/payouts/test_transfers.py tests/payouts/test_transfers_command.py tests/payouts/test_resend.py tests/payouts/test_states.py tests/payouts/test_mut_transfers*.py
 bank-files      | 80 | django | payouts/rails/bank_file.py payouts/iso20022.py payouts/bank_returns.py payouts/xml_decoding.py | tests/payouts/test_iso20022.py tests/payouts/test_bank_returns.py tests/payouts/test_transfers.py tests/payouts/test_resend.py tests/payouts/test_mut_bank*.py
@@ -186,7 +186,9 @@ while IFS='|' read -r name target kind modules tests; do
     {
         echo "[mutmut]"
         printf 'source_paths='; cfg_list $SOURCE_PATHS
-        printf 'also_copy='; cfg_list templates locale manage.py tests
+        # static: STATICFILES_DIRS names it; without it a command run through
+        # execute_from_command_line prints a system-check warning (staticfiles.W004).
+        printf 'also_copy='; cfg_list templates static locale manage.py tests
         printf 'only_mutate='; cfg_list "${present[@]}"
         printf 'pytest_add_cli_args_test_selection='; cfg_list "${test_files[@]}"
         printf 'pytest_add_cli_args='; cfg_list "${pytest_args[@]}"
