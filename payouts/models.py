@@ -150,6 +150,12 @@ class Earning(models.Model):
                 | Q(channel="agency", agency__isnull=False),
                 name="earning_channel_agency",
             ),
+            # Only commission waits for its return window (a reversal keeps its kind): the
+            # release reads commission only (``earning_commission_due``).
+            models.CheckConstraint(
+                condition=~Q(state="pending") | Q(kind="commission"),
+                name="earning_pending_is_commission",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,8 @@ one statement). Three costs of that are removed here:
   row of a page at once, so each page is left half free (fillfactor 50); vacuum reclaims
   the old versions for the next move.
 - ``earning_due`` (state, available_at) served only the release of commission, the one
-  kind that waits: a partial index on ``available_at`` for commission serves it without
-  naming ``state``.
+  kind that waits (now a check constraint: only commission is ``pending``): a partial
+  index on ``available_at`` for commission serves it without naming ``state``.
 - The foreign key on ``payout_run`` checked each linked earning at commit, a million
   look-ups and row locks of the one run. The take is its only writer and links to the run
   row it holds locked; what the constraint also guaranteed, that a run named by an earning
@@ -93,6 +93,14 @@ class Migration(migrations.Migration):
                 condition=models.Q(("kind", "commission")),
                 fields=["available_at"],
                 name="earning_commission_due",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="earning",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state", "pending"), _negated=True)
+                | models.Q(("kind", "commission")),
+                name="earning_pending_is_commission",
             ),
         ),
         migrations.RunPython(postgresql_forwards, postgresql_backwards, elidable=False),

@@ -81,6 +81,8 @@ def earning_make(creator, amount: str, *, when: datetime, currency: str = "CNY",
         contract_kind=getattr(creator, "payout_kind", ""),
     )
     values.update(fields)
+    if values["state"] == Earning.State.PENDING and "kind" not in fields:
+        values["kind"] = Earning.Kind.COMMISSION  # only commission waits (a constraint)
     earning = Earning.objects.create(**values)
     # Every real path accrues an earning when it becomes available (payouts.services).
     ledger_earnings_post(earnings=Earning.objects.filter(pk=earning.pk), step="accrued")

@@ -25,6 +25,8 @@ def make_earning(**fields):
         state="available",
     )
     values.update(fields)
+    if values["state"] == "pending" and "kind" not in fields:
+        values["kind"] = "commission"  # only commission waits (a constraint)
     return Earning.objects.create(**values)
 
 

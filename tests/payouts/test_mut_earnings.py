@@ -36,7 +36,7 @@ EVENT_AT = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
 def earning(creator=None, *, ref="e", state="available", amount="10.00", **fields):
     values = dict(
         creator=creator or CreatorFactory(),
-        kind="tip",
+        kind="commission" if state == "pending" else "tip",  # only commission waits
         amount=D(amount),
         currency="CNY",
         occurred_at=THEN,

@@ -91,3 +91,14 @@ def test_the_take_and_the_release_update_earnings_beside_themselves_touching_no_
     updated, hot = (a - b for a, b in zip(_earning_updates(), before, strict=True))
     assert run.earnings.count() == 40
     assert (updated, hot) == (40, 40)
+
+
+def test_only_commission_waits_for_a_return_window():
+    # The release reads commission only (its partial index): a pending tip is refused.
+    from django.db import IntegrityError, transaction
+
+    ada = creator_make()
+    with pytest.raises(IntegrityError, match="earning_pending_is_commission"):
+        with transaction.atomic():
+            earning_make(ada, "1.00", when=at(2026, 1), state="pending", kind="tip")
+    assert earning_make(ada, "1.00", when=at(2026, 1), state="pending").kind == "commission"
