@@ -1,0 +1,268 @@
+"""Sending, failing, returning and re-sending transfers, figure by figure (issue #18).
+
+Fast tests (no worker thread, no committed transaction): tasks are run inline with
+``apply``; ``payout_run_send`` queues nothing here because its ``on_commit`` never fires
+inside the test's transaction. Each test asserts a stored state, a ledger figure or the
+exact sentence a refusal gives.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.utils import translation
+
+from payouts.errors import PayoutRunError, TransferError
+from payouts.models import Earning, Entry, PayoutBatch, PayoutRun, Transfer
+from payouts.states import BATCHES, RUNS, TRANSFERS, _moves
+from payouts.tasks import payout_transfer_submit
+from payouts.transfers import (
+    payout_run_send,
+    transfer_fail,
+    transfer_resend,
+    transfer_retries_exhausted,
+    transfer_return,
+    transfer_submit,
+)
+
+from .factories import balance
+from .test_transfers import agency_with, approved_run
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def postings(reference: str) -> list[tuple]:
+    entry = Entry.objects.get(reference=reference)
+    return sorted(entry.postings.values_list("account", "amount", "currency", "agency_id"))
+
+
+def completion_reason(run: PayoutRun) -> str:
+    return run.state_changes.filter(to_state="completed").latest("id").reason
+
+
+# --- The state tables ------------------------------------------------------------------------
+
+
+def test_a_move_table_is_built_of_plain_state_names():
+    table = _moves({Earning.State.PENDING: {Earning.State.AVAILABLE, Earning.State.REVERSED}})
+    assert table == {"pending": frozenset({"available", "reversed"})}
+    assert [type(k) for k in table] == [str]
+    assert {type(v) for v in table["pending"]} == {str}
+
+
+def test_each_machine_refuses_in_its_own_words():
+    assert str(RUNS.refuse("draft", "sending")) == "A draft payout run cannot become sending."
+    assert isinstance(RUNS.refuse("draft", "sending"), PayoutRunError)
+    assert str(TRANSFERS.refuse("held", "paid")) == "A held transfer cannot become paid."
+    assert isinstance(TRANSFERS.refuse("held", "paid"), TransferError)
+    assert str(BATCHES.refuse("open", "settled")) == "A open bank batch cannot become settled."
+    assert isinstance(BATCHES.refuse("open", "settled"), TransferError)
+
+
+# --- Retries run out -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_transfer_whose_retries_ran_out_fails_with_the_attempts_and_the_error(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    Transfer.objects.filter(pk=transfer.pk).update(attempts=4)
+
+    assert transfer_retries_exhausted(transfer_id=transfer.pk + 1000, error="x") == "missing"
+    assert transfer_submit(transfer_id=transfer.pk + 1000) == "missing"
+    assert transfer_retries_exhausted(transfer_id=transfer.pk, error="e" * 3000) == "failed"
+    transfer.refresh_from_db()
+    assert transfer.state == "failed"
+    assert transfer.reason == ("Stripe unreachable after 4 attempts: " + "e" * 3000)[:2000]
+    assert len(transfer.reason) == 2000
+    # Nothing left the payables: a pending transfer posted nothing.
+    assert not Entry.objects.filter(reference__startswith=f"transfer:{transfer.pk}:").exists()
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+    assert completion_reason(run) == "1 failed"
+    # A finished transfer is left as it is.
+    assert transfer_retries_exhausted(transfer_id=transfer.pk, error="late") == "failed"
+    assert transfer_submit(transfer_id=transfer.pk) == "failed"
+    assert stand_in.requests == []
+
+
+# --- Failing and returning after submission --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_submitted_bank_transfer_that_fails_puts_the_money_back_as_payable(stand_in):
+    agency = agency_with(rail="bank_file", account="6222020200001234567")
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "submitted"
+    lines = run.lines.aggregate(share=Sum("agency_share"), net=Sum("net"))
+    amount = lines["share"] + lines["net"]
+    assert postings(f"transfer:{transfer.pk}:submitted") == sorted(
+        [
+            ("agency_payable", lines["share"], "CNY", agency.pk),
+            ("cash_in_transit", -amount, "CNY", None),
+            *[
+                ("creator_payable", net, "CNY", None)
+                for net in run.lines.values_list("net", flat=True)
+            ],
+        ]
+    )
+
+    failed = transfer_fail(transfer=transfer, reason="Bank: account closed")
+    assert (failed.state, failed.reason) == ("failed", "Bank: account closed")
+    assert postings(f"transfer:{transfer.pk}:failed") == sorted(
+        [
+            ("agency_payable", -lines["share"], "CNY", agency.pk),
+            ("cash_in_transit", amount, "CNY", None),
+            *[
+                ("creator_payable", -net, "CNY", None)
+                for net in run.lines.values_list("net", flat=True)
+            ],
+        ]
+    )
+    assert balance("cash_in_transit") == 0 and balance("bank") == 0
+    assert balance("agency_payable", agency=agency) == -lines["share"]
+    assert balance("creator_payable") == -lines["net"]
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+    assert completion_reason(run) == "1 failed"
+    assert set(Earning.objects.values_list("state", flat=True)) == {"in_run"}
+    with pytest.raises(TransferError, match="A failed transfer cannot become failed."):
+        transfer_fail(transfer=transfer, reason="again")
+
+
+@pytest.mark.django_db
+def test_a_return_needs_a_reason_and_moves_the_earnings_back(stand_in, admin_user):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "paid"
+    assert completion_reason(run) == "1 paid"
+    with pytest.raises(TransferError) as info:
+        transfer_return(transfer=transfer, reason="")
+    assert str(info.value) == "Give the reason the transfer was returned."
+    assert Transfer.objects.get(pk=transfer.pk).state == "paid"
+
+    transfer_return(transfer=transfer, reason="Reversed", actor=admin_user)
+    change = transfer.state_changes.latest("id")
+    assert (change.to_state, change.reason, change.actor) == ("returned", "Reversed", admin_user)
+    earning_change = Earning.objects.first().state_changes.latest("id")
+    assert (earning_change.from_state, earning_change.to_state, earning_change.reason) == (
+        "paid",
+        "in_run",
+        f"transfer {transfer.pk} returned: Reversed",
+    )
+
+
+# --- Re-sending ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_resend_of_a_failed_agency_transfer_reopens_the_completed_run(stand_in, admin_user):
+    agency = agency_with(rail="stripe_connect", account="acct_fail")
+    run = payout_run_send(run=approved_run(agency=agency))
+    old = Transfer.objects.get(run=run)
+    assert payout_transfer_submit.apply(args=[old.pk], throw=False).result == "failed"
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+    agency.stripe_account_id = "acct_harbour"
+    agency.save()
+
+    new = transfer_resend(transfer=old, user=admin_user)
+    assert (new.replaces_id, new.amount, new.currency, new.agency_id, new.creator_id) == (
+        old.pk,
+        old.amount,
+        old.currency,
+        agency.pk,
+        None,
+    )
+    assert (new.state, new.rail, new.destination) == ("pending", "stripe_connect", "acct_harbour")
+    born = new.state_changes.get()
+    assert (born.from_state, born.to_state, born.reason, born.actor) == (
+        "",
+        "pending",
+        f"re-send of transfer {old.pk} (failed)",
+        admin_user,
+    )
+    reopened = PayoutRun.objects.get(pk=run.pk)
+    assert reopened.state == "sending"
+    move = reopened.state_changes.latest("id")
+    assert (move.to_state, move.reason, move.actor) == (
+        "sending",
+        f"re-sending transfer {old.pk} as transfer {new.pk}",
+        admin_user,
+    )
+    with pytest.raises(TransferError) as info:
+        transfer_resend(transfer=old)
+    assert str(info.value) == f"Transfer {old.pk} was already re-sent as transfer {new.pk}."
+    with pytest.raises(TransferError) as info:
+        transfer_resend(transfer=new)
+    assert str(info.value) == (
+        f"Only a held, failed or returned transfer can be re-sent; transfer {new.pk} is pending."
+    )
+
+    assert payout_transfer_submit.apply(args=[new.pk], throw=False).result == "paid"
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+    assert completion_reason(run) == "1 paid, 1 re-sent"
+    assert balance("bank") == -new.amount
+
+
+@pytest.mark.django_db
+def test_a_bank_file_resend_gets_a_batch_of_its_own(stand_in):
+    agency = agency_with(rail="bank_file", account="6222020200001234567")
+    run = payout_run_send(run=approved_run(agency=agency))
+    old = Transfer.objects.get(run=run)
+    assert payout_transfer_submit.apply(args=[old.pk], throw=False).result == "submitted"
+    transfer_fail(transfer=old, reason="Bank: rejected")
+
+    new = transfer_resend(transfer=old)
+    assert new.batch.reference == f"PB{run.pk}-2026-01-R{new.pk}"
+    assert PayoutBatch.objects.get(pk=new.batch_id).transfers.get() == new
+    assert PayoutBatch.objects.filter(run=run).count() == 2
+    assert payout_transfer_submit.apply(args=[new.pk], throw=False).result == "submitted"
+    new.refresh_from_db()
+    assert new.batch.state == "written"
+    assert new.external_reference == f"{new.batch.reference}/payout-transfer-{new.pk}"
+
+
+@pytest.mark.django_db
+def test_a_resend_still_without_details_is_held_again_and_the_run_stays_completed(stand_in):
+    agency = agency_with(rail="stripe_connect", account="")
+    run = payout_run_send(run=approved_run(agency=agency))
+    old = Transfer.objects.get(run=run)
+    assert (old.state, old.hold) == ("held", "account")
+    assert completion_reason(run) == "1 held"
+
+    new = transfer_resend(transfer=old)
+    assert (new.state, new.hold, new.reason) == (
+        "held",
+        "account",
+        "The agency has no Stripe account id.",
+    )
+    assert new.batch is None
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+
+
+@pytest.mark.django_db
+def test_transfers_of_a_run_that_is_not_sending_or_completed_cannot_be_resent(stand_in):
+    agency = agency_with(rail="stripe_connect", account="")
+    run = payout_run_send(run=approved_run(agency=agency))
+    old = Transfer.objects.get(run=run)
+    PayoutRun.objects.filter(pk=run.pk).update(state="failed")
+    with pytest.raises(TransferError) as info:
+        transfer_resend(transfer=old)
+    assert str(info.value) == "Transfers of a failed payout run cannot be re-sent."
+    assert Transfer.objects.filter(run=run).count() == 1
+
+
+@pytest.mark.django_db
+def test_only_an_approved_run_is_sent_in_its_own_words(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    run = payout_run_send(run=approved_run(agency=agency))
+    with pytest.raises(PayoutRunError) as info:
+        payout_run_send(run=run)
+    assert str(info.value) == "Only an approved payout run can be sent; this one is sending."
