@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import translation
 
-from payouts.errors import PayoutRunError, TransferError
+from payouts.errors import PayoutRunError, TransferError, TransferRetry
 from payouts.models import Earning, Entry, PayoutBatch, PayoutRun, Transfer
 from payouts.states import BATCHES, RUNS, TRANSFERS, _moves
 from payouts.tasks import payout_transfer_submit
@@ -266,3 +266,143 @@ def test_only_an_approved_run_is_sent_in_its_own_words(stand_in):
     with pytest.raises(PayoutRunError) as info:
         payout_run_send(run=run)
     assert str(info.value) == "Only an approved payout run can be sent; this one is sending."
+
+
+# --- Stripe Connect --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_stripe_outage_is_recorded_and_retried_then_the_transfer_is_paid(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    stand_in.fail_next = 1
+    with pytest.raises(TransferRetry, match="Something went wrong on Stripe's end."):
+        transfer_submit(transfer_id=transfer.pk)
+    transfer.refresh_from_db()
+    assert (transfer.state, transfer.attempts) == ("pending", 1)
+    assert transfer.reason == "retrying: Something went wrong on Stripe's end."
+    assert not Entry.objects.filter(reference__startswith=f"transfer:{transfer.pk}:").exists()
+
+    assert transfer_submit(transfer_id=transfer.pk) == "paid"
+    transfer.refresh_from_db()
+    assert (transfer.attempts, transfer.external_reference) == (2, "tr_stub000001")
+    _method, path, params, key = stand_in.requests[-1]
+    assert (path, key) == ("/v1/transfers", f"payout-transfer-{transfer.pk}")
+    assert params == {
+        "amount": str(int(transfer.amount * 100)),
+        "currency": "cny",
+        "destination": "acct_harbour",
+        "transfer_group": f"payout-2026-01-harbour-{run.pk}",
+        "metadata[transfer]": str(transfer.pk),
+        "metadata[run]": str(run.pk),
+    }
+    assert [c.to_state for c in transfer.state_changes.order_by("id")] == [
+        "pending",
+        "submitted",
+        "paid",
+    ]
+    assert postings(f"transfer:{transfer.pk}:paid") == [
+        ("bank", -transfer.amount, "CNY", None),
+        ("cash_in_transit", transfer.amount, "CNY", None),
+    ]
+    assert completion_reason(run) == "1 paid"
+
+
+@pytest.mark.django_db
+def test_a_refused_stripe_transfer_fails_with_stripes_words(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_fail")
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    assert transfer_submit(transfer_id=transfer.pk) == "failed"
+    transfer.refresh_from_db()
+    assert transfer.reason == "Stripe: No such destination: 'acct_fail'"
+    assert transfer.attempts == 1
+    assert not Entry.objects.filter(reference__startswith=f"transfer:{transfer.pk}:").exists()
+
+
+# --- Personal runs ---------------------------------------------------------------------------
+
+
+def _personal_sent_run():
+    """A personal January run of two creators with bank accounts, sent (transfers pending)."""
+    from agencies.models import Creator
+    from payouts.runs import payout_run_approve, payout_run_compute
+
+    from .factories import at, creator_make, earning_make
+
+    creators = []
+    for n, amount in enumerate(("1000.00", "500.00")):
+        creator = creator_make()
+        Creator.objects.filter(pk=creator.pk).update(
+            payout_account_number=f"6222 0202 0000 1111 {n:03d}",
+            payout_account_name=f"Payee {n}",
+            payout_bank_code="ICBKCNBJ",
+        )
+        earning_make(creator, amount, when=at(2026, 1))
+        creators.append(creator)
+    run = payout_run_compute(period="2026-01", personal=True)
+    run = payout_run_send(run=payout_run_approve(run=run, user=None))
+    return run, creators
+
+
+@pytest.mark.django_db
+def test_a_personal_run_pays_each_creator_from_their_own_payable(stand_in):
+    from payouts.rails.bank_file import payout_batch_settle
+    from payouts.transfers import transfer_settle
+
+    run, (lily, sam) = _personal_sent_run()
+    lily_t, sam_t = (Transfer.objects.get(run=run, creator=c) for c in (lily, sam))
+    assert (lily_t.destination, lily_t.rail, lily_t.agency_id) == (
+        "6222020200001111000",
+        "bank_file",
+        None,
+    )
+    assert lily_t.batch_id == sam_t.batch_id
+    assert lily_t.batch.reference == f"PB{run.pk}-2026-01"
+    assert transfer_submit(transfer_id=lily_t.pk) == "submitted"
+    assert Transfer.objects.get(pk=sam_t.pk).state == "submitted"  # one file for the batch
+    lily_net = run.lines.get(creator=lily).net
+    lily_t.refresh_from_db()
+    submitted = Entry.objects.get(reference=f"transfer:{lily_t.pk}:submitted")
+    assert sorted(
+        submitted.postings.values_list("account", "amount", "currency", "creator_id")
+    ) == [
+        ("cash_in_transit", -lily_net, "CNY", None),
+        ("creator_payable", lily_net, "CNY", lily.pk),
+    ]
+
+    transfer_settle(transfer=lily_t)
+    assert Transfer.objects.get(pk=lily_t.pk).state == "paid"
+    states = dict(Earning.objects.values_list("creator_id", "state"))
+    assert states == {lily.pk: "paid", sam.pk: "in_run"}
+    assert PayoutRun.objects.get(pk=run.pk).state == "sending"
+    payout_batch_settle(batch=lily_t.batch)
+    assert PayoutRun.objects.get(pk=run.pk).state == "completed"
+    assert completion_reason(run) == "2 paid"
+    assert balance("creator_payable", creator=lily) == 0
+    assert balance("bank") == -(lily_net + run.lines.get(creator=sam).net)
+
+
+@pytest.mark.django_db
+def test_a_personal_run_holds_a_creator_without_identity_or_account(stand_in):
+    from agencies.models import Creator
+
+    run, (lily, sam) = _personal_sent_run()
+    # After sending, one creator loses their identity document, one their account number.
+    lily_t = Transfer.objects.get(run=run, creator=lily)
+    assert lily_t.hold == ""
+    Creator.objects.filter(pk=lily.pk).update(id_number="")
+    Creator.objects.filter(pk=sam.pk).update(payout_account_number="")
+    transfer_fail(transfer=lily_t, reason="Bank: rejected")
+    again = transfer_resend(transfer=lily_t)
+    assert (again.state, again.hold) == ("held", "identity")
+    assert again.rail == "bank_file"
+    sam_t = Transfer.objects.get(run=run, creator=sam)
+    transfer_fail(transfer=sam_t, reason="Bank: rejected")
+    held = transfer_resend(transfer=sam_t)
+    assert (held.state, held.hold, held.reason) == (
+        "held",
+        "account",
+        "The creator has no personal payout account number on file.",
+    )
