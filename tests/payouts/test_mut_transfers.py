@@ -12,8 +12,11 @@ import pytest
 from django.db.models import Sum
 from django.utils import translation
 
+from agencies.models import Creator
 from payouts.errors import PayoutRunError, TransferError, TransferRetry
 from payouts.models import Earning, Entry, PayoutBatch, PayoutRun, Transfer
+from payouts.rails.bank_file import payout_batch_settle
+from payouts.runs import payout_run_approve, payout_run_compute
 from payouts.states import BATCHES, RUNS, TRANSFERS, _moves
 from payouts.tasks import payout_transfer_submit
 from payouts.transfers import (
@@ -22,10 +25,11 @@ from payouts.transfers import (
     transfer_resend,
     transfer_retries_exhausted,
     transfer_return,
+    transfer_settle,
     transfer_submit,
 )
 
-from .factories import balance
+from .factories import at, balance, creator_make, earning_make
 from .test_transfers import agency_with, approved_run
 
 D = Decimal
@@ -326,10 +330,6 @@ def test_a_refused_stripe_transfer_fails_with_stripes_words(stand_in):
 
 def _personal_sent_run():
     """A personal January run of two creators with bank accounts, sent (transfers pending)."""
-    from agencies.models import Creator
-    from payouts.runs import payout_run_approve, payout_run_compute
-
-    from .factories import at, creator_make, earning_make
 
     creators = []
     for n, amount in enumerate(("1000.00", "500.00")):
@@ -348,8 +348,6 @@ def _personal_sent_run():
 
 @pytest.mark.django_db
 def test_a_personal_run_pays_each_creator_from_their_own_payable(stand_in):
-    from payouts.rails.bank_file import payout_batch_settle
-    from payouts.transfers import transfer_settle
 
     run, (lily, sam) = _personal_sent_run()
     lily_t, sam_t = (Transfer.objects.get(run=run, creator=c) for c in (lily, sam))
@@ -386,7 +384,6 @@ def test_a_personal_run_pays_each_creator_from_their_own_payable(stand_in):
 
 @pytest.mark.django_db
 def test_a_personal_run_holds_a_creator_without_identity_or_account(stand_in):
-    from agencies.models import Creator
 
     run, (lily, sam) = _personal_sent_run()
     # After sending, one creator loses their identity document, one their account number.
