@@ -365,3 +365,18 @@ def test_a_return_of_a_stripe_transfer_is_refused():
     Transfer.objects.filter(pk=first.pk).update(rail="stripe_connect")
     data = camt054([(first, f"{first.amount:.2f}", "AC04")])
     assert refused(data) == f"Transaction {first.idempotency_key} is none of our bank transfers."
+
+
+@pytest.mark.django_db
+def test_a_partial_payment_information_status_overrides_the_group_for_the_rest():
+    batch = written_batch(creators=2)
+    first, second = keys(batch)
+    report = pain002(batch, {first: "ACSC"}, group="ACSC").replace(
+        f"<OrgnlPmtInfId>{batch.reference}</OrgnlPmtInfId>".encode(),
+        f"<OrgnlPmtInfId>{batch.reference}</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>".encode(),
+    )
+    summary = bank_return_import(data=report, filename="part.xml")
+    assert (summary.paid, len(summary.transfers)) == (1, 1)
+    states = list(batch.transfers.order_by("pk").values_list("state", flat=True))
+    assert states == ["paid", "submitted"]
+    assert PayoutBatch.objects.get(pk=batch.pk).state == "written"
