@@ -403,3 +403,16 @@ def test_a_personal_run_holds_a_creator_without_identity_or_account(stand_in):
         "account",
         "The creator has no personal payout account number on file.",
     )
+
+
+@pytest.mark.django_db
+def test_a_run_with_nothing_to_pay_completes_at_once_with_no_transfers(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    for scope, payee in (("personal", None), ("agency", agency)):
+        run = PayoutRun.objects.create(period="2026-01", scope=scope, agency=payee)
+        PayoutRun.objects.filter(pk=run.pk).update(state="approved")
+        sent = payout_run_send(run=run)
+        assert sent.state == "completed"
+        assert not Transfer.objects.filter(run=run).exists()
+        assert completion_reason(run) == "no transfers"
+    assert stand_in.requests == []
