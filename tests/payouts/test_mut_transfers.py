@@ -14,7 +14,7 @@ from django.utils import translation
 
 from agencies.models import Creator
 from payouts.errors import PayoutRunError, TransferError, TransferRetry
-from payouts.models import Earning, Entry, PayoutBatch, PayoutRun, Transfer
+from payouts.models import Earning, Entry, PayoutBatch, PayoutLine, PayoutRun, Transfer
 from payouts.rails.bank_file import payout_batch_settle
 from payouts.runs import payout_run_approve, payout_run_compute
 from payouts.states import BATCHES, RUNS, TRANSFERS, _moves
@@ -330,6 +330,12 @@ def test_a_refused_stripe_transfer_fails_with_stripes_words(stand_in):
 
 def _personal_sent_run():
     """A personal January run of two creators with bank accounts, sent (transfers pending)."""
+    run, creators = _personal_sent_run_approved()
+    return payout_run_send(run=run), creators
+
+
+def _personal_sent_run_approved():
+    """A personal January run of two creators with bank accounts, approved."""
 
     creators = []
     for n, amount in enumerate(("1000.00", "500.00")):
@@ -342,8 +348,7 @@ def _personal_sent_run():
         earning_make(creator, amount, when=at(2026, 1))
         creators.append(creator)
     run = payout_run_compute(period="2026-01", personal=True)
-    run = payout_run_send(run=payout_run_approve(run=run, user=None))
-    return run, creators
+    return payout_run_approve(run=run, user=None), creators
 
 
 @pytest.mark.django_db
@@ -416,3 +421,66 @@ def test_a_run_with_nothing_to_pay_completes_at_once_with_no_transfers(stand_in)
         assert not Transfer.objects.filter(run=run).exists()
         assert completion_reason(run) == "no transfers"
     assert stand_in.requests == []
+
+
+@pytest.mark.django_db
+def test_sending_records_who_batches_the_sendable_and_queues_them_after_commit(
+    stand_in, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(payout_transfer_submit, "delay", queued.append)
+    run, (lily, sam) = _personal_sent_run_approved()
+    Creator.objects.filter(pk=sam.pk).update(payout_account_number="")
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_run_send(run=run, user=admin_user)
+    lily_t, sam_t = (Transfer.objects.get(run=run, creator=c) for c in (lily, sam))
+    assert queued == [lily_t.pk]
+    assert (lily_t.state, sam_t.state) == ("pending", "held")
+    assert lily_t.batch is not None and sam_t.batch is None
+    assert PayoutBatch.objects.filter(run=run).count() == 1
+    assert run.state_changes.get(to_state="sending").actor == admin_user
+    assert {c.actor for c in lily_t.state_changes.all()} == {admin_user}
+    assert [(c.to_state, c.actor) for c in sam_t.state_changes.order_by("id")] == [
+        ("pending", admin_user),
+        ("held", admin_user),
+    ]
+
+    # A re-send is queued after commit too, and its history names who re-sent it.
+    Creator.objects.filter(pk=sam.pk).update(payout_account_number="6222020200009999000")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = transfer_resend(transfer=sam_t, user=admin_user)
+    assert queued == [lily_t.pk, again.pk]
+    assert again.state_changes.get().actor == admin_user
+
+
+@pytest.mark.django_db
+def test_a_stripe_run_has_no_bank_batch_and_small_amounts_are_still_paid(stand_in):
+    agency = agency_with(rail="stripe_connect", account="acct_harbour")
+    run = payout_run_send(run=approved_run(agency=agency))
+    assert not PayoutBatch.objects.filter(run=run).exists()
+    assert Transfer.objects.get(run=run).batch is None
+    # One yuan owed is still sent, to an agency and to a creator.
+    for scope, payee in (("agency", agency), ("personal", None)):
+        tiny = PayoutRun.objects.create(period="2026-02", scope=scope, agency=payee)
+        creator = creator_make()
+        Creator.objects.filter(pk=creator.pk).update(payout_account_number="6222020200001")
+        PayoutLine.objects.create(
+            run=tiny,
+            creator=creator,
+            period="2026-02",
+            regime="cn-platform-labour",
+            currency="CNY",
+            earnings_count=1,
+            gross=D("1.00"),
+            agency_share=D("0"),
+            income=D("1.00"),
+            taxable_income=D("0"),
+            tax=D("0"),
+            net=D("1.00"),
+            working={},
+        )
+        PayoutRun.objects.filter(pk=tiny.pk).update(state="approved")
+        payout_run_send(run=tiny)
+        assert list(Transfer.objects.filter(run=tiny).values_list("amount", "state")) == [
+            (D("1.00"), "pending")
+        ]
