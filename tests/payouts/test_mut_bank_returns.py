@@ -1,7 +1,9 @@
 """Bank return files (``payouts.bank_returns``): every status, reason and refusal in the
 bank's and our own words (issue #18: mutation testing)."""
 
+import hashlib
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone, translation
@@ -380,3 +382,56 @@ def test_a_partial_payment_information_status_overrides_the_group_for_the_rest()
     states = list(batch.transfers.order_by("pk").values_list("state", flat=True))
     assert states == ["paid", "submitted"]
     assert PayoutBatch.objects.get(pk=batch.pk).state == "written"
+
+
+@pytest.mark.django_db
+def test_a_transaction_amount_wins_over_its_entry_and_each_transaction_is_read():
+    batch, (first, second) = _paid_batch()
+    one, two = f"{first.amount:.2f}", f"{second.amount:.2f}"
+    # The entry books more than the transaction (fees in the same entry): the transaction's
+    # own amount, as given or as instructed, is what is returned.
+    data = camt054([(first, one, "AC04"), (second, two, "AC04")])
+    data = data.replace(
+        f'<Amt Ccy="CNY">{one}</Amt><CdtDbtInd>'.encode(),
+        b'<Amt Ccy="CNY">99999.00</Amt><CdtDbtInd>',
+        1,
+    )
+    data = data.replace(
+        f'<Amt Ccy="CNY">{two}</Amt><CdtDbtInd>'.encode(),
+        b'<Amt Ccy="CNY">88888.00</Amt><CdtDbtInd>',
+        1,
+    )
+    data = data.replace(b"<TxAmt>", b"<InstdAmt>", 1).replace(b"</TxAmt>", b"</InstdAmt>", 1)
+    summary = bank_return_import(data=data, filename="fees.xml")
+    assert summary.returned == 2
+    assert summary.sha256 == hashlib.sha256(data).hexdigest()
+    again = bank_return_import(data=data, filename="fees.xml")
+    assert (again.duplicate, again.message) == (True, "camt.054.001.02")
+
+
+@pytest.mark.django_db
+def test_a_return_after_another_transaction_in_the_same_entry_is_read():
+    batch, (first, second) = _paid_batch()
+    amount = f"{second.amount:.2f}"
+    data = camt054([(first, f"{first.amount:.2f}", "AC04"), (second, amount, "AC04")])
+    # One entry: first a transaction without return information, then the return.
+    start = data.index(b"<RtrInf>")
+    data = data[:start] + data[data.index(b"</RtrInf>") + len(b"</RtrInf>") :]
+    cut = data.index(b"</TxDtls></NtryDtls></Ntry>") + len(b"</TxDtls>")
+    data = data[:cut] + data[data.index(b"<NtryDtls>", cut) + len(b"<NtryDtls>") :]
+    summary = bank_return_import(data=data, filename="mixed.xml")
+    assert (summary.returned, summary.other) == (1, 2)
+    assert list(batch.transfers.order_by("pk").values_list("state", flat=True)) == [
+        "paid",
+        "returned",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_duplicate_names_when_the_file_was_first_imported():
+    batch = written_batch(creators=1)
+    report = pain002(batch, group="ACSC")
+    bank_return_import(data=report, filename="sts.xml")
+    BankReturnImport.objects.update(imported_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    again = bank_return_import(data=report, filename="sts.xml")
+    assert again.imported_at == "2026-01-02 11:04"  # Shanghai time
