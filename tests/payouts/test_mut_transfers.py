@@ -484,3 +484,21 @@ def test_a_stripe_run_has_no_bank_batch_and_small_amounts_are_still_paid(stand_i
         assert list(Transfer.objects.filter(run=tiny).values_list("amount", "state")) == [
             (D("1.00"), "pending")
         ]
+
+
+@pytest.mark.django_db
+def test_settling_and_failing_record_who_did_it_and_when(stand_in, admin_user):
+    run, (lily, sam) = _personal_sent_run()
+    lily_t, sam_t = (Transfer.objects.get(run=run, creator=c) for c in (lily, sam))
+    assert transfer_submit(transfer_id=lily_t.pk) == "submitted"
+    batch = PayoutBatch.objects.get(pk=lily_t.batch_id)
+    assert batch.written_at is not None and batch.settled_at is None
+    transfer_settle(transfer=lily_t, actor=admin_user)
+    transfer_fail(transfer=sam_t, reason="Bank: closed", actor=admin_user)
+    assert lily_t.state_changes.latest("id").actor == admin_user
+    assert sam_t.state_changes.latest("id").actor == admin_user
+    assert Transfer.objects.get(pk=lily_t.pk).finished_at is not None
+    settled = payout_batch_settle(batch=batch, user=admin_user)
+    settled.refresh_from_db()
+    assert (settled.state, settled.settled_by) == ("settled", admin_user)
+    assert settled.settled_at is not None and settled.written_at == batch.written_at
