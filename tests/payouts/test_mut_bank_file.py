@@ -174,7 +174,7 @@ def test_the_pain001_of_a_personal_run_names_every_payee_as_the_bank_needs(bank_
 
 
 @pytest.mark.django_db
-def test_writing_the_batch_submits_every_transfer_once_and_keeps_the_paths(bank_dir):
+def test_writing_the_batch_submits_every_transfer_once_and_keeps_the_paths(bank_dir, admin_user):
     run, _creators = personal_run_sent()
     transfers = list(Transfer.objects.filter(run=run).order_by("pk"))
     batch = transfers[0].batch
@@ -206,8 +206,11 @@ def test_writing_the_batch_submits_every_transfer_once_and_keeps_the_paths(bank_
     with pytest.raises(TransferError) as info:
         payout_batch_settle(batch=PayoutBatch.objects.create(run=run, reference="PB-open"))
     assert str(info.value) == "Only a written batch can be settled; this one is open."
-    settled = payout_batch_settle(batch=batch)
-    assert settled.state == "settled"
+    settled = payout_batch_settle(batch=batch, user=admin_user)
+    settled.refresh_from_db()
+    assert (settled.state, settled.settled_by) == ("settled", admin_user)
+    paid = Transfer.objects.filter(run=run).first().state_changes.latest("id")
+    assert (paid.to_state, paid.actor) == ("paid", admin_user)
     assert set(Transfer.objects.filter(run=run).values_list("state", flat=True)) == {"paid"}
     assert PayoutRun.objects.get(pk=run.pk).state == "completed"
 
@@ -244,6 +247,7 @@ def test_routes_say_why_a_payee_is_held():
     agency = Agency(code="a", legal_name="A Ltd", bank_account_number="")
     assert bank_file.route_agency(agency).held == "The agency has no bank account number."
     assert bank_file.route_agency(agency).hold == "account"
+    assert bank_file.route_agency(agency).rail == "bank_file"
     agency.bank_account_number = "6222 01"
     route = bank_file.route_agency(agency)
     assert (route.rail, route.destination, route.held) == ("bank_file", "6222 01", "")

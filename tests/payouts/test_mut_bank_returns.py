@@ -435,3 +435,40 @@ def test_a_duplicate_names_when_the_file_was_first_imported():
     BankReturnImport.objects.update(imported_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
     again = bank_return_import(data=report, filename="sts.xml")
     assert again.imported_at == "2026-01-02 11:04"  # Shanghai time
+
+
+@pytest.mark.django_db
+def test_a_camt_import_is_recorded_with_who_what_and_when(admin_user):
+    batch, (first, second) = _paid_batch()
+    data = camt054([(first, f"{first.amount:.2f}", "AC04")], msg_id="NTF-9")
+    summary = bank_return_import(data=data, filename="ntf.xml", user=admin_user)
+    record = BankReturnImport.objects.latest("id")
+    assert (record.imported_by, record.message_id, record.content) == (
+        admin_user,
+        "NTF-9",
+        data.decode(),
+    )
+    assert summary.import_id == record.pk
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", summary.imported_at)
+    assert summary.imported_at == timezone.localtime(record.imported_at).strftime("%Y-%m-%d %H:%M")
+    assert summary.transfers == [
+        {
+            "transfer": first.pk,
+            "end_to_end_id": first.idempotency_key,
+            "reason": "AC04: Closed account number",
+            "outcome": "returned",
+        }
+    ]
+    assert record.summary["transfers"] == summary.transfers
+    assert first.state_changes.latest("id").actor == admin_user
+
+
+@pytest.mark.django_db
+def test_a_return_of_a_transfer_not_yet_paid_is_refused_in_words():
+    batch = written_batch(creators=1)
+    transfer = batch.transfers.get()
+    data = camt054([(transfer, f"{transfer.amount:.2f}", "AC04")])
+    assert refused(data) == (
+        f"Transaction {transfer.idempotency_key} (transfer {transfer.pk}) is submitted; only a "
+        "paid transfer can be returned (import the bank's status report first)."
+    )
