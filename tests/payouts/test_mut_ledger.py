@@ -214,7 +214,7 @@ def test_the_demo_path_refuses_an_imbalance_before_writing(monkeypatch):
 def _earning(creator, amount: str, *, state: str, currency: str = "CNY", **fields) -> Earning:
     return Earning.objects.create(
         creator=creator,
-        kind="tip",
+        kind=fields.pop("kind", "tip"),
         amount=D(amount),
         currency=currency,
         occurred_at=at(2026, 2),
@@ -232,7 +232,7 @@ def _earnings_scenario():
     # A negative earning reverses another (here one reversed before it was ever accrued).
     sale = _earning(other, "4.00", state=Earning.State.REVERSED)
     refund = _earning(other, "-4.00", state=Earning.State.AVAILABLE, reverses=sale)
-    pending = _earning(creator, "99.00", state=Earning.State.PENDING)
+    pending = _earning(creator, "99.00", state=Earning.State.PENDING, kind="commission")
     return creator, other, tip, refund, pending
 
 
