@@ -165,11 +165,15 @@ class TaxExport:
             .values_list("creator_id", "period")
         )
         waiting = []  # agency runs: creators with earnings of the period still available
-        for run in self.runs.filter(agency__isnull=False).order_by("period", "pk"):
-            end = Period.parse(run.period).bounds()[1]
+        agency_runs = self.runs.filter(agency__isnull=False).values_list("period", "agency_id")
+        agencies_by_period: dict[str, set[int]] = {}
+        for period, agency_id in agency_runs:
+            agencies_by_period.setdefault(period, set()).add(agency_id)
+        for period, agency_ids in sorted(agencies_by_period.items()):  # a query per month
+            end = Period.parse(period).bounds()[1]
             creator_ids = (
                 Earning.objects.filter(
-                    agency_id=run.agency_id,
+                    agency_id__in=agency_ids,
                     channel=Earning.Channel.AGENCY,
                     state=Earning.State.AVAILABLE,
                     occurred_at__lt=end,
@@ -178,7 +182,7 @@ class TaxExport:
                 .values_list("creator_id", flat=True)
                 .distinct()
             )
-            waiting.extend((creator_id, run.period) for creator_id in creator_ids)
+            waiting.extend((creator_id, period) for creator_id in creator_ids)
         missing = creators_identity_missing(
             creator_ids={creator_id for creator_id, _period in held + waiting}
         )

@@ -14,9 +14,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
-from oscar.test.factories import create_order
 
 from agencies.models import Contract
 from payouts.models import CategoryCommissionRate, Earning, EarningIntake, EarningStateChange, Entry
@@ -26,9 +24,10 @@ from payouts.services import (
     commission_reverse_for_refund,
     earnings_state_move,
 )
-from tests.factories import CreatorFactory, ProductFactory, note_linking, product_with_price
+from tests.factories import CreatorFactory, ProductFactory, product_with_price
 
 from .factories import agency_make
+from .test_commission import place_order
 
 Basket = get_model("basket", "Basket")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -38,21 +37,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 NOW = timezone.now().replace(microsecond=0) - timedelta(days=1)
 WINDOW = timedelta(days=15)
-
-
-def place_order(lines, currency="CNY"):
-    """An order through Oscar's OrderCreator; ``lines``: (product, quantity, creator|None)."""
-    basket = Basket.objects.create()
-    basket.strategy = Default()
-    for product, quantity, creator in lines:
-        basket.add_product(product, quantity=quantity)
-        if creator is not None:
-            note = note_linking([product], creator=creator)
-            basket.lines.filter(product=product).update(
-                attributed_creator=creator, attributed_note=note
-            )
-    basket.reset_offer_applications()
-    return create_order(basket=basket)
 
 
 @pytest.fixture
