@@ -2,6 +2,8 @@
 across currencies). Every cell is formula-safe through the writer of Oscar's
 ``ReportCSVFormatter``, forked in ``commerce.dashboard.reports.reports`` for every report."""
 
+from decimal import ROUND_HALF_UP
+
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order import reports as core
@@ -9,11 +11,18 @@ from oscar.apps.order.reports import *  # noqa: F403  (Oscar fork convention)
 
 from commerce.dashboard.reports.reports import NO_VALUE as NO_NAME
 from commerce.residency.selectors import orders_personal_resolve, personal_data_get_many
+from tax.money import quantize_money
 
 
 def order_totals_by_currency(orders) -> list[tuple[str, object]]:
     rows = orders.order_by().values("currency").annotate(total=Sum("total_incl_tax"))
-    return sorted((row["currency"], row["total"]) for row in rows)
+    # A sum of amounts in minor units is exact on PostgreSQL; SQLite (the demo) sums in
+    # floating point and returns e.g. 30.1200000000000, so each total is brought back to
+    # its currency's minor unit (half-up: only float noise is ever rounded away).
+    return sorted(
+        (row["currency"], quantize_money(row["total"], row["currency"], ROUND_HALF_UP))
+        for row in rows
+    )
 
 
 class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
