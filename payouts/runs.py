@@ -55,6 +55,7 @@ Decisions:
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections import defaultdict
@@ -246,7 +247,8 @@ def payout_run_compute(
             run = locked.get(pk=run.pk)
             if run.state not in (R.DRAFT, R.FAILED):
                 return run  # computed already (or later): idempotent
-            record = _compute(run=run, scope=scope, rates=rates, now=now)
+            with _collector_paused():
+                record = _compute(run=run, scope=scope, rates=rates, now=now)
             # The record of the earnings' take (payouts.states: recorded set-wise).
             state_move(machine=RUNS, obj=run, to_state=R.COMPUTED, now=now, reason=record)
     except Exception as exc:
@@ -359,6 +361,22 @@ def _compute(*, run: PayoutRun, scope: Q, rates: dict, now: datetime) -> str:
 
 
 @contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a run computes. The run builds
+    millions of small objects without cycles (Decimals, tuples, slotted records) that
+    reference counting frees; the collector would only scan them again and again as they
+    pile up: 1.2 s of a 9 s run at 100,000 creators (measured). The few cycles the run
+    leaves are collected once it is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _alongside(statement: Callable[[], T]) -> Iterator[Future[T]]:
     """Run ``statement`` (database work on this connection) in a thread while the block
     computes in Python; the block must not use the database. On PostgreSQL the server works
@@ -449,7 +467,9 @@ def _totals_gather(*, earnings) -> dict[int, CreatorTotals]:
         )
     )
     totals: dict[int, CreatorTotals] = {}
-    for creator_id, residency, currency, kind, total, n in groups.iterator(chunk_size=BATCH):
+    # Fetched at once (100,000 small rows): a server-side cursor (``iterator()``) took
+    # 0.2 s longer, and PostgreSQL plans no parallel workers for it.
+    for creator_id, residency, currency, kind, total, n in groups:
         creator = totals.get(creator_id)
         if creator is None:
             creator = totals[creator_id] = CreatorTotals(residency=residency)
