@@ -524,3 +524,49 @@ def test_lines_of_a_run_that_failed_after_computing_are_not_earlier_withholding(
     february = payout_run_compute(period="2026-02", agency=agency).lines.get()
     alone = withhold("cn-resident-wages", [Payment(period="2026-02", gross=D("16000.00"))])
     assert february.working == alone[-1].as_dict()
+
+
+def test_of_several_creators_whose_earnings_left_the_lowest_id_is_named(monkeypatch):
+    # ann, bob and cy are totalled; before the take all of cy's and bob's earnings are
+    # reversed: neither is taken. The run fails naming one of them, the lowest id (bob),
+    # so the message is the same whichever order the rows come back in.
+    from payouts.services import earnings_state_move
+
+    ann, bob, cy = creator_make(), creator_make(), creator_make()
+    earning_make(ann, "100.00", when=at(2026, 1))
+    leaving = [earning_make(c, "100.00", when=at(2026, 1)).pk for c in (cy, bob)]
+    _between_totals_and_take(
+        monkeypatch, lambda: earnings_state_move(earning_ids=leaving, to_state="reversed")
+    )
+    with pytest.raises(PayoutRunFailed) as caught:
+        payout_run_compute(period="2026-01", personal=True)
+    assert f"The earnings of creator {bob.pk} changed" in str(caught.value)
+    assert bob.pk < cy.pk
+
+
+def test_a_run_created_by_another_worker_between_look_up_and_create_is_the_one_computed(
+    monkeypatch,
+):
+    # Two workers compute one scope: both look the run up and find none; the other one
+    # creates it first, so this worker's create breaks the unique constraint and it takes
+    # the run the other created: of this agency and period, not another scope's.
+    from django.db.models import QuerySet
+
+    harbour, other = agency_make(), agency_make(code="other")
+    earning_make(creator_make(agency=harbour), "100.00", when=at(2026, 1))
+    PayoutRun.objects.create(period="2026-01", scope="personal", agency=None)
+    PayoutRun.objects.create(period="2026-01", scope="agency", agency=other)
+    created_first = PayoutRun.objects.create(period="2026-01", scope="agency", agency=harbour)
+    first, missed = QuerySet.first, []
+
+    def not_found_once(queryset):  # the look-up ran before the other worker's create
+        if queryset.model is PayoutRun and not missed:
+            missed.append(queryset)
+            return None
+        return first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", not_found_once)
+    run = payout_run_compute(period="2026-01", agency=harbour)
+    assert (len(missed), run.pk, run.state) == (1, created_first.pk, "computed")
+    assert run.lines.get().gross == D("100.00")
+    assert PayoutRun.objects.filter(period="2026-01").count() == 3
