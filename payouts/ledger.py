@@ -2,9 +2,11 @@
 
 Sign convention: a posting's ``amount`` is positive for a debit and negative for a
 credit; every entry's postings sum to zero in each currency. This is checked here, before
-anything is written (``LedgerImbalance``, nothing written), and again by PostgreSQL at
-commit (a deferred constraint trigger, migration 0003). ``manage.py ledger_check``
-re-proves it over the whole ledger, with the payout lines and the accrued earnings.
+anything is written (``LedgerImbalance``, nothing written), and again by PostgreSQL:
+entries written whole by ``ledger_entries_post`` when their statement ends, any other
+posting, change or deletion at commit (triggers, migrations 0003 and 0013).
+``manage.py ledger_check`` re-proves it over the whole ledger, with the payout lines and
+the accrued earnings.
 
 Chart of accounts (fixed codes, ``Posting.Account``; a party says whose balance it is):
 
@@ -66,7 +68,7 @@ from django.db.models.functions import Cast, Concat, Round
 from django.utils import timezone
 
 from .bulk import ids_reserve, rows_insert
-from .models import Earning, Entry, LedgerBatch, PayoutLine, Posting
+from .models import Earning, Entry, PayoutLine, Posting
 
 # The chart of accounts is a type: legs name ``Account`` members, never bare strings.
 Account = Posting.Account
@@ -115,7 +117,8 @@ def legs_check(*, reference: str, legs: Sequence[Leg]) -> None:
 
 @contextmanager
 def _batch_checked():
-    """Postings written inside are checked per batch (``LedgerBatch``), not per row."""
+    """Each statement inside writes whole entries: PostgreSQL checks its postings when the
+    statement ends, set-wise, not one by one at commit (migration 0013)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('payouts.ledger_batch', 'on', true)")
     # On an error the caller's atomic block rolls back, and the setting with it.
@@ -152,9 +155,7 @@ def ledger_entries_post(
                     for pk, s in zip(ids, specs, strict=True)  # pragma: no mutate
                 ),
             )
-            # Checked at commit once for the batch, not once per posting (migration 0010).
-            if ids:
-                LedgerBatch.objects.create(first_entry=min(ids), last_entry=max(ids))
+            # Every entry's postings in one statement: checked as it ends (migration 0013).
             with _batch_checked():
                 rows_insert(
                     model=Posting,

@@ -404,23 +404,6 @@ class Entry(models.Model):
         return f"{self.reference} ({self.kind})"
 
 
-class LedgerBatch(models.Model):
-    """Entries written together by ``payouts.ledger`` (ids ``first_entry``..``last_entry``):
-    PostgreSQL checks their balance at commit with one query per batch instead of once per
-    posting (migration 0010); postings written any other way are still checked per row."""
-
-    first_entry = models.BigIntegerField()
-    last_entry = models.BigIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("ledger batch")
-        verbose_name_plural = _("ledger batches")
-
-    def __str__(self) -> str:
-        return f"entries {self.first_entry}..{self.last_entry}"
-
-
 class Posting(models.Model):
     """One leg of an entry: positive debits, negative credits the account."""
 
