@@ -8,7 +8,7 @@ times
 ``payout_run_compute`` for the personal-accounts scope: lines, tax, ledger postings,
 earnings moved to ``in_run`` and recorded (set-wise: each earning's link to the run and
 the run's record of its computing, ``payouts.states``), committed (the ledger's balance
-check per batch of entries included). In the same run it measures the floor: one SQL aggregate
+checks included). In the same run it measures the floor: one SQL aggregate
 over the earnings, writing 100,000 lines (COPY of the aggregate's rows) and marking the
 1,000,000 earnings (one UPDATE), rolled back and vacuumed before the run; it prints the
 time, the floor and the ratio. Exits non-zero when the time (20 s), peak RSS (512 MiB) or

@@ -49,8 +49,8 @@ Decisions:
   line's withholding on another core (``_alongside``: the same connection and
   transaction, in a thread). What was taken must be what was totalled, creator by
   creator, or the run fails and computing it again takes the newcomers too. Lines and
-  ledger entries are then written by COPY in batches of ``BATCH``; the ledger checks its
-  balance once per batch (``payouts.ledger``).
+  ledger entries are then written by COPY in batches of ``BATCH``; PostgreSQL checks
+  each batch's entries balance as its COPY ends, set-wise (``payouts.ledger``).
 """
 
 from __future__ import annotations
