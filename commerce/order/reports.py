@@ -25,6 +25,24 @@ def order_totals_by_currency(orders) -> list[tuple[str, object]]:
     )
 
 
+REPORT_RELATED = ("user", "residency", "shipping_address")
+
+
+def orders_with_customer_names(*, orders) -> list:
+    """The report's orders with their personal values in memory, read through the
+    residency selectors (an overseas shopper's are in their region; issue #17) with one
+    look-up per store for all of them: ``contact_email`` and ``customer_name`` (the
+    signed-in customer's name, "" for a guest or a customer without one)."""
+    resolved = orders_personal_resolve(orders=orders)
+    names = personal_data_get_many(users=[o.user for o in resolved if o.user_id])
+    for order in resolved:
+        person = names.get(order.user_id, {}) if order.user_id else {}
+        order.customer_name = " ".join(
+            part for part in (person.get("first_name"), person.get("last_name")) if part
+        )
+    return resolved
+
+
 class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
     def generate_csv(self, response, orders):
         writer = self.get_csv_writer(response)
@@ -38,18 +56,12 @@ class OrderReportCSVFormatter(core.OrderReportCSVFormatter):
                 _("Date placed"),
             ]
         )
-        # Names and emails through the residency selectors: one look-up per store for all
-        # the report's orders (an overseas shopper's are in their region; issue #17).
-        orders = orders.select_related("user", "residency", "shipping_address")
-        resolved = orders_personal_resolve(orders=orders)
-        names = personal_data_get_many(users=[o.user for o in resolved if o.user_id])
-        for order in resolved:
-            person = names.get(order.user_id, {}) if order.user_id else {}
-            name = " ".join(p for p in (person.get("first_name"), person.get("last_name")) if p)
+        orders = orders.select_related(*REPORT_RELATED)
+        for order in orders_with_customer_names(orders=orders):
             writer.writerow(
                 [
                     order.number,
-                    (name or NO_NAME) if order.user_id else NO_NAME,
+                    order.customer_name or NO_NAME,
                     order.contact_email,
                     order.total_incl_tax,
                     order.currency,

@@ -115,6 +115,29 @@ def test_admin_and_order_report_resolve_the_regional_email(client, us_order, sta
     assert f"{us_order.number},-,jordan@example.us" in csv
 
 
+def test_order_report_page_shows_each_customers_regional_name_and_email(client, us_order, staff):
+    # The HTML report (not only its CSV) reads names and emails through the residency
+    # selectors: the global rows of these orders hold only masks.
+    riley = UserFactory(username="us-buyer", email="", first_name="", last_name="")
+    services.personal_data_put(
+        user=riley,
+        data={"email": "riley@example.us", "first_name": "Riley", "last_name": "Chen"},
+        country="US",
+    )
+    signed_in = order_placed(user=riley, country="US", line1="5 Bleecker Street")
+    url = reverse("dashboard:reports-index") + "?report_type=order_report"
+    html = client.get(url).content.decode()
+    rows = {
+        number: html.split(f">{number}</a>", 1)[1].split("</tr>", 1)[0]
+        for number in (us_order.number, signed_in.number)
+    }
+    assert "jordan@example.us" in rows[us_order.number]
+    assert "Riley Chen" in rows[signed_in.number] and "riley@example.us" in rows[signed_in.number]
+    assert "regional.invalid" not in html
+    csv = client.get(url + "&download=true").content.decode("utf-8-sig")
+    assert f"{signed_in.number},Riley Chen,riley@example.us" in csv
+
+
 def test_export_lists_and_erasure_erases_the_orders_regional_contact(client, shop):
     user = UserFactory(username="us-buyer", email="", first_name="", last_name="")
     services.personal_data_put(user=user, data={"email": "riley@example.us"}, country="US")
