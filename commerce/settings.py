@@ -200,7 +200,7 @@ INSTALLED_APPS = [
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "commerce.dashboard.apps.DashboardConfig",
     "commerce.dashboard.reports.apps.ReportsDashboardConfig",
-    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "commerce.dashboard.users.apps.UsersDashboardConfig",
     "commerce.dashboard.orders.apps.OrdersDashboardConfig",
     "commerce.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",

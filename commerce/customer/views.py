@@ -39,14 +39,8 @@ class AccountAuthView(SignUpCountryMixin, core.AccountAuthView):
 def user_resolved(user):
     """A copy of ``user`` carrying their names and email from their region (display only;
     the copy refuses to be saved)."""
-    if not services.is_overseas(region=services.user_region(user=user)):
-        return user
-    data = selectors.personal_data_get(user=user)
     shown = copy.copy(user)
-    shown.first_name = data.get("first_name", "")
-    shown.last_name = data.get("last_name", "")
-    shown.email = data.get("email", "")
-    shown._personal_resolved = True
+    selectors.users_personal_resolve(users=[shown])
     return shown
 
 

@@ -51,7 +51,29 @@ def personal_data_get(*, user) -> dict:
 
 def personal_data_get_many(*, users: Iterable) -> dict[int, dict]:
     """user id -> personal values, one query on ``default`` plus one per regional store."""
+    return _personal_data_with_homes(users=list(users))[0]
+
+
+def users_personal_resolve(*, users: Iterable) -> list:
+    """The users with their names and email from their region, in memory, for display:
+    one query on ``default`` plus one per regional store. Users of the global region are
+    left as they are; an overseas user is marked so the residency guards refuse to save
+    them (a regional value never travels back into the global row). Returns a list."""
     users = list(users)
+    data, homes = _personal_data_with_homes(users=users)
+    for user in users:
+        home = homes.get(user.pk)
+        if home is None or home.region == global_region():
+            continue
+        values = data.get(user.pk, {})
+        user.first_name = values.get("first_name", "")
+        user.last_name = values.get("last_name", "")
+        user.email = values.get("email", "")
+        user._personal_resolved = True
+    return users
+
+
+def _personal_data_with_homes(*, users: list) -> tuple[dict[int, dict], dict[int, HomeRegion]]:
     homes = {h.user_id: h for h in HomeRegion.objects.filter(user__in=[u.pk for u in users])}
     tokens_by_alias: dict[str, list] = defaultdict(list)
     for user in users:
@@ -69,7 +91,7 @@ def personal_data_get_many(*, users: Iterable) -> dict[int, dict]:
             result[user.pk] = _global_values(user)
         else:
             result[user.pk] = {}
-    return result
+    return result, homes
 
 
 def _records(tokens_by_alias: dict[str, list]) -> dict:

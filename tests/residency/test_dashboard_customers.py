@@ -1,0 +1,103 @@
+"""The customers dashboard (Oscar's ``dashboard.users``, forked in commerce.dashboard.users)
+shows an overseas customer's name, email and saved addresses from their region; the
+global row holds none of them (issue #17)."""
+
+import pytest
+from django.core import mail
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commerce.residency import services
+from commerce.residency.guards import ResolvedInstanceSave
+from commerce.residency.selectors import users_personal_resolve
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def riley(shop):
+    user = UserFactory(username="us-riley", email="", first_name="", last_name="")
+    services.personal_data_put(
+        user=user,
+        data={
+            "email": "riley.chen@example.us",
+            "first_name": "Riley",
+            "last_name": "Chen",
+            "addresses": [
+                {
+                    "first_name": "Riley",
+                    "line1": "350 Fifth Avenue",
+                    "postcode": "10118",
+                    "country": "US",
+                }
+            ],
+        },
+        country="US",
+    )
+    return user
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(username="ops", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def _listing(client, **search):
+    url = reverse("dashboard:users-index")
+    if search:
+        url += "?search=1&" + "&".join(f"{k}={v}" for k, v in search.items())
+    with CaptureQueriesContext(connections["region_us"]) as regional:
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = html.split("<tbody", 1)[1].split("</tbody>", 1)[0] if "<tbody" in html else ""
+    return rows, len(regional)  # the table's rows (the search form echoes its values)
+
+
+def test_the_listing_shows_overseas_customers_from_their_region(client, riley, staff):
+    UserFactory(username="global-ann", email="ann@example.cn", first_name="Ann", last_name="Li")
+    html, regional_queries = _listing(client)
+    assert "riley.chen@example.us" in html and "Riley Chen" in html
+    assert "ann@example.cn" in html and "Ann Li" in html
+    assert regional_queries == 1  # one look-up for the page's overseas customers
+
+
+def test_a_search_by_the_whole_email_finds_an_overseas_customer(client, riley, staff):
+    UserFactory(username="global-ann", email="ann@example.cn")
+    found, _ = _listing(client, email="Riley.Chen@example.us", name="")
+    assert "riley.chen@example.us" in found and "ann@example.cn" not in found
+    # Part of the address: the global database never holds it, so nothing can match it.
+    partial, _ = _listing(client, email="riley", name="")
+    assert "riley.chen@example.us" not in partial
+    # Oscar's part match on global emails still works, and the name filter applies to both.
+    ann, _ = _listing(client, email="example.cn", name="")
+    assert "ann@example.cn" in ann and "riley.chen@example.us" not in ann
+    neither, _ = _listing(client, email="riley.chen@example.us", name="Zed")
+    assert "riley.chen@example.us" not in neither
+
+
+def test_the_detail_page_shows_the_regional_name_email_and_saved_addresses(client, riley, staff):
+    html = client.get(reverse("dashboard:user-detail", args=[riley.pk])).content.decode()
+    assert "riley.chen@example.us" in html and "Riley Chen" in html
+    assert "350 Fifth Avenue" in html and "10118" in html
+    assert "This customer has not saved any addresses." not in html
+
+
+def test_the_password_reset_goes_to_the_regional_email(client, riley, staff):
+    mail.outbox.clear()
+    response = client.post(reverse("dashboard:user-password-reset", args=[riley.pk]))
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["riley.chen@example.us"]]
+
+
+def test_a_resolved_customer_is_never_saved_back_to_the_global_row(riley):
+    [shown] = users_personal_resolve(users=[type(riley).objects.get(pk=riley.pk)])
+    assert (shown.email, shown.get_full_name()) == ("riley.chen@example.us", "Riley Chen")
+    with pytest.raises(ResolvedInstanceSave):
+        shown.save()
+    stored = type(riley).objects.get(pk=riley.pk)
+    assert (stored.email, stored.first_name, stored.last_name) == ("", "", "")
