@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from commerce.residency import services
 from commerce.residency.guards import ResolvedInstanceSave
@@ -101,3 +102,28 @@ def test_a_resolved_customer_is_never_saved_back_to_the_global_row(riley):
         shown.save()
     stored = type(riley).objects.get(pk=riley.pk)
     assert (stored.email, stored.first_name, stored.last_name) == ("", "", "")
+
+
+def test_the_detail_page_shows_amounts_in_each_orders_currency_never_added(client, riley, staff):
+    # Oscar showed every order, and the customer's "Total spent" (the orders' totals added
+    # whatever their currency), in the shop's default currency.
+    from oscar.core.loading import get_model
+
+    from .test_shopper_queries import order_placed
+
+    Order = get_model("order", "Order")
+    for line1, currency, amount in (("1 Main", "USD", "30.12"), ("2 Main", "JPY", "1500")):
+        order = order_placed(user=riley, country="US", line1=line1)
+        Order.objects.filter(pk=order.pk).update(
+            currency=currency,
+            total_incl_tax=amount,
+            total_excl_tax=amount,
+            shipping_incl_tax=0,
+            shipping_excl_tax=0,
+        )
+    with translation.override("en"):
+        html = client.get(reverse("dashboard:user-detail", args=[riley.pk])).content.decode()
+    orders = html.split('id="user_orders"', 1)[1]
+    assert "$30.12" in orders and "¥1,500" in orders and "¥30.12" not in orders
+    spent = html.split("Total spent", 1)[1].split("</tr>", 1)[0]
+    assert 'data-currency="USD">$30.12' in spent and 'data-currency="JPY">¥1,500' in spent

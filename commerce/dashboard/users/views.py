@@ -12,6 +12,7 @@ Resolved users are display copies: the residency guards refuse to save them.
 from oscar.apps.dashboard.users import views as core
 from oscar.apps.dashboard.users.views import *  # noqa: F403  (Oscar fork convention)
 
+from commerce.order.reports import order_totals_by_currency
 from commerce.residency.selectors import (
     address_lines,
     overseas_user_by_email,
@@ -48,6 +49,8 @@ class UserDetailView(core.UserDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        # Orders in several currencies are never added up: one total per currency.
+        ctx["spent_by_currency"] = order_totals_by_currency(self.object.orders.all())
         # An overseas customer's saved addresses live in their region (read-only here).
         ctx["regional_addresses"] = [
             address_lines(values=address) for address in saved_addresses_get(user=self.object)
