@@ -8,21 +8,43 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order import reports as core
 from oscar.apps.order.reports import *  # noqa: F403  (Oscar fork convention)
+from oscar.core.loading import get_model
 
 from commerce.dashboard.reports.reports import NO_VALUE as NO_NAME
 from commerce.residency.selectors import orders_personal_resolve, personal_data_get_many
 from tax.money import quantize_money
 
+Order = get_model("order", "Order")
 
-def order_totals_by_currency(orders) -> list[tuple[str, object]]:
-    rows = orders.order_by().values("currency").annotate(total=Sum("total_incl_tax"))
+
+def _exact(total, currency: str):
     # A sum of amounts in minor units is exact on PostgreSQL; SQLite (the demo) sums in
     # floating point and returns e.g. 30.1200000000000, so each total is brought back to
     # its currency's minor unit (half-up: only float noise is ever rounded away).
-    return sorted(
-        (row["currency"], quantize_money(row["total"], row["currency"], ROUND_HALF_UP))
-        for row in rows
+    return quantize_money(total, currency, ROUND_HALF_UP)
+
+
+def order_totals_by_currency(orders) -> list[tuple[str, object]]:
+    """The orders' totals (incl. tax), one per currency, by currency code."""
+    rows = orders.order_by().values("currency").annotate(total=Sum("total_incl_tax"))
+    return sorted((row["currency"], _exact(row["total"], row["currency"])) for row in rows)
+
+
+def order_totals_by_user_currency(*, user_ids) -> dict[int, list[tuple[str, object]]]:
+    """user id -> what they spent (their orders' totals incl. tax), one total per currency
+    by currency code; one query for all the users."""
+    rows = (
+        Order.objects.filter(user_id__in=list(user_ids))
+        .order_by()
+        .values("user_id", "currency")
+        .annotate(total=Sum("total_incl_tax"))
     )
+    totals: dict[int, list[tuple[str, object]]] = {}
+    for row in sorted(rows, key=lambda r: (r["user_id"], r["currency"])):
+        totals.setdefault(row["user_id"], []).append(
+            (row["currency"], _exact(row["total"], row["currency"]))
+        )
+    return totals
 
 
 REPORT_RELATED = ("user", "residency", "shipping_address")

@@ -104,9 +104,9 @@ def test_a_resolved_customer_is_never_saved_back_to_the_global_row(riley):
     assert (stored.email, stored.first_name, stored.last_name) == ("", "", "")
 
 
-def test_the_detail_page_shows_amounts_in_each_orders_currency_never_added(client, riley, staff):
-    # Oscar showed every order, and the customer's "Total spent" (the orders' totals added
-    # whatever their currency), in the shop's default currency.
+@pytest.fixture
+def riley_orders(riley):
+    """Two orders of Riley's, in USD (30.12) and JPY (1,500)."""
     from oscar.core.loading import get_model
 
     from .test_shopper_queries import order_placed
@@ -121,9 +121,37 @@ def test_the_detail_page_shows_amounts_in_each_orders_currency_never_added(clien
             shipping_incl_tax=0,
             shipping_excl_tax=0,
         )
+    return riley
+
+
+def test_the_detail_page_shows_amounts_in_each_orders_currency_never_added(
+    client, riley_orders, staff
+):
+    # Oscar showed every order, and the customer's "Total spent" (the orders' totals added
+    # whatever their currency), in the shop's default currency.
     with translation.override("en"):
-        html = client.get(reverse("dashboard:user-detail", args=[riley.pk])).content.decode()
+        html = client.get(reverse("dashboard:user-detail", args=[riley_orders.pk])).content.decode()
     orders = html.split('id="user_orders"', 1)[1]
     assert "$30.12" in orders and "¥1,500" in orders and "¥30.12" not in orders
     spent = html.split("Total spent", 1)[1].split("</tr>", 1)[0]
     assert 'data-currency="USD">$30.12' in spent and 'data-currency="JPY">¥1,500' in spent
+
+
+def test_the_user_analytics_report_reads_the_region_and_keeps_currencies_apart(
+    client, riley_orders, staff
+):
+    import csv
+
+    url = reverse("dashboard:reports-index") + "?report_type=user_analytics"
+    with translation.override("en"):
+        html = client.get(url).content.decode()
+    row = html.split("riley.chen@example.us", 1)[1].split("</tr>", 1)[0]
+    assert "Riley Chen" in row
+    assert 'data-currency="USD">$30.12' in row and 'data-currency="JPY">¥1,500' in row
+
+    response = client.get(url + "&download=true", HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(csv.reader(response.content.decode("utf-8-sig").splitlines()))
+    header, [riley] = rows[0], [r for r in rows[1:] if r[0] == "riley.chen@example.us"]
+    spent = {name: value for name, value in zip(header, riley, strict=True) if "spent" in name}
+    assert riley[1] == "Riley Chen"
+    assert spent == {"Total spent (JPY)": "1500", "Total spent (USD)": "30.12"}
