@@ -5,6 +5,7 @@ from their region (one look-up per store for a page of orders)."""
 import copy
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as core
@@ -15,6 +16,7 @@ from commerce.partner.ship_to import ship_to_for_request
 from commerce.residency import selectors, services
 
 Order = get_model("order", "Order")
+UserAddress = get_model("address", "UserAddress")
 
 
 class SignUpCountryMixin:
@@ -110,7 +112,9 @@ class AnonymousOrderDetailView(core.AnonymousOrderDetailView):
 
 
 class AddressListView(core.AddressListView):
-    """An overseas shopper's address book is kept in their region (no ``UserAddress``)."""
+    """An overseas shopper's address book is kept in their region (no ``UserAddress``):
+    each address is shown with its place in the list and a fingerprint, which its edit
+    and delete links carry (``services.personal_address_replace``)."""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -118,9 +122,75 @@ class AddressListView(core.AddressListView):
             data = selectors.personal_data_get(user=self.request.user)
             ctx["regional_address_book"] = True
             ctx["regional_addresses"] = [
-                selectors.address_lines(values=a) for a in data.get("addresses") or []
+                {
+                    "index": index,
+                    "fingerprint": services.address_fingerprint(address),
+                    "lines": selectors.address_lines(values=address),
+                }
+                for index, address in enumerate(data.get("addresses") or [])
             ]
         return ctx
+
+
+class RegionalAddressMixin:
+    """One of an overseas shopper's saved addresses (``index``, as ``fingerprint`` names
+    it) as an unsaved ``UserAddress`` for Oscar's form and pages; the residency guards
+    refuse to save it. An address changed or removed meanwhile sends the shopper back to
+    the address book with a message."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self._regional_values() is None:
+            messages.warning(
+                request, _("That address has changed in the meantime; here is your address book.")
+            )
+            return redirect("customer:address-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _regional_values(self) -> dict | None:
+        addresses = selectors.saved_addresses_get(user=self.request.user)
+        index = self.kwargs["index"]
+        if index >= len(addresses):
+            return None
+        found = addresses[index]
+        return found if services.address_fingerprint(found) == self.kwargs["fingerprint"] else None
+
+    def get_object(self, queryset=None):
+        values = self._regional_values()
+        if values is None:
+            raise Http404
+        fields = {k: v for k, v in values.items() if k in selectors.ADDRESS_FIELDS}
+        fields["country_id"] = fields.pop("country", "") or None
+        address = UserAddress(user=self.request.user, **fields)
+        address._personal_resolved = True
+        return address
+
+    def _replace(self, address: dict | None):
+        outcome = services.personal_address_replace(
+            user=self.request.user,
+            index=self.kwargs["index"],
+            fingerprint=self.kwargs["fingerprint"],
+            address=address,
+        )
+        if outcome is services.AddressEdit.GONE:
+            messages.warning(
+                self.request,
+                _("That address has changed in the meantime; here is your address book."),
+            )
+        elif outcome is services.AddressEdit.REMOVED:
+            messages.success(self.request, _("Address deleted"))
+        else:
+            messages.success(self.request, _("Address saved"))
+        return redirect("customer:address-list")
+
+
+class RegionalAddressUpdateView(RegionalAddressMixin, core.AddressUpdateView):
+    def form_valid(self, form):
+        return self._replace(selectors.address_values(form.save(commit=False)))
+
+
+class RegionalAddressDeleteView(RegionalAddressMixin, core.AddressDeleteView):
+    def form_valid(self, form):
+        return self._replace(None)
 
 
 class AddressCreateView(core.AddressCreateView):

@@ -17,10 +17,12 @@ the order's global address rows get masked values (``address_mask``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -120,6 +122,49 @@ def personal_address_save(*, user, address: dict) -> None:
     if address in addresses:
         return
     personal_data_put(user=user, data={"addresses": [*addresses, address]})
+
+
+class AddressEdit(StrEnum):
+    """What became of an edit of one saved regional address."""
+
+    SAVED = "saved"
+    REMOVED = "removed"
+    GONE = "gone"  # not there as shown any more (changed or removed meanwhile): nothing done
+
+
+def address_fingerprint(address: dict) -> str:
+    """A short digest naming one saved address as it was shown: an edit applies only to
+    the address the shopper saw, never to another that took its place in the list."""
+    canonical = json.dumps(address, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def personal_address_replace(
+    *, user, index: int, fingerprint: str, address: dict | None
+) -> AddressEdit:
+    """Replace (``address``) or remove (``None``) an overseas user's saved address number
+    ``index`` in their region, if it is still the one ``fingerprint`` names; read and
+    written under the record's lock."""
+    home = HomeRegion.objects.filter(user=user).first()
+    if home is None or not is_overseas(region=home.region):
+        return AddressEdit.GONE
+    alias = region_database(region=home.region)
+    with regional_store(alias=alias), transaction.atomic(using=alias):
+        record = (
+            PersonalRecord.objects.using(alias).select_for_update().filter(token=home.token).first()
+        )
+        addresses = list((record.payload if record is not None else {}).get("addresses") or [])
+        if not 0 <= index < len(addresses) or address_fingerprint(addresses[index]) != fingerprint:
+            return AddressEdit.GONE
+        if address is None:
+            del addresses[index]
+            outcome = AddressEdit.REMOVED
+        else:
+            addresses[index] = address
+            outcome = AddressEdit.SAVED
+        record.payload = {**record.payload, "addresses": addresses}
+        record.save(using=alias, update_fields=["payload", "updated_at"])
+    return outcome
 
 
 def order_personal_data_put(*, region: str, token, data: dict) -> PersonalRecord:
