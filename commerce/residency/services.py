@@ -268,7 +268,40 @@ def home_region_move(*, user, region: str, moved_by, reason: str = "") -> Region
     if record is not None and old_alias != new_alias:
         with regional_store(alias=old_alias):
             PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
+    _orders_move(user=user, region=region)
     return move
+
+
+def _orders_move(*, user, region: str) -> int:
+    """The contact records of ``user``'s orders follow them to another overseas region, in
+    the user record's order: written there, pointer moved, old copy deleted (a crash in
+    between leaves two copies, never none; moving again completes it). Returns how many
+    moved. A move to the global region leaves them where they are: those orders' global
+    rows are masked, and they stay readable where ``OrderResidency`` points."""
+    if not is_overseas(region=region):
+        return 0
+    new_alias = region_database(region=region)
+    moved = 0
+    elsewhere = OrderResidency.objects.filter(order__user=user).exclude(region=region)
+    for from_region in sorted(set(elsewhere.values_list("region", flat=True))):
+        old_alias = region_database(region=from_region)
+        residencies = list(elsewhere.filter(region=from_region).order_by("pk"))
+        tokens = [r.token for r in residencies]
+        if old_alias != new_alias:
+            with regional_store(alias=old_alias):
+                records = list(PersonalRecord.objects.using(old_alias).filter(token__in=tokens))
+            with regional_store(alias=new_alias), transaction.atomic(using=new_alias):
+                for record in records:
+                    PersonalRecord.objects.using(new_alias).update_or_create(
+                        token=record.token,
+                        defaults={"payload": record.payload, "erased_at": record.erased_at},
+                    )
+        OrderResidency.objects.filter(pk__in=[r.pk for r in residencies]).update(region=region)
+        if old_alias != new_alias:
+            with regional_store(alias=old_alias):
+                PersonalRecord.objects.using(old_alias).filter(token__in=tokens).delete()
+        moved += len(residencies)
+    return moved
 
 
 def privacy_export(*, user, requested_by) -> dict:

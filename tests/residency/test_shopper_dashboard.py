@@ -191,3 +191,27 @@ def test_an_object_holding_regional_values_cannot_be_saved_globally(us_order):
     with pytest.raises(ResolvedInstanceSave):
         order.shipping_address.save()
     assert ShippingAddress.objects.get(pk=order.shipping_address_id).line1 == "***"
+
+
+def test_a_staff_move_takes_the_customers_order_contact_records_along(client, shop, staff):
+    riley = UserFactory(username="us-mover", email="", first_name="", last_name="")
+    services.personal_data_put(user=riley, data={"email": "mover@example.us"}, country="US")
+    order = order_placed(user=riley, country="US", line1="5 Bleecker Street")
+    token = OrderResidency.objects.get(order=order).token
+
+    services.home_region_move(user=riley, region="eu", moved_by=staff, reason="moved to Berlin")
+
+    assert OrderResidency.objects.get(order=order).region == "eu"
+    assert PersonalRecord.objects.using("region_eu").filter(token=token).exists()
+    assert not PersonalRecord.objects.using("region_us").filter(token=token).exists()
+    html = client.get(
+        reverse("dashboard:order-detail", kwargs={"number": order.number})
+    ).content.decode()
+    assert "5 Bleecker Street" in html
+    call_command("residency_audit")
+
+    # Back to the global region: the order's global rows are masked, so its record stays
+    # where it is, still read through its residency.
+    services.home_region_move(user=riley, region="cn", moved_by=staff)
+    assert OrderResidency.objects.get(order=order).region == "eu"
+    assert PersonalRecord.objects.using("region_eu").filter(token=token).exists()
