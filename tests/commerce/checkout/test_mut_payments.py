@@ -1,10 +1,14 @@
-"""What Stripe receives from the checkout: amounts in minor units and idempotency keys.
+"""What Stripe receives from the checkout: amounts in minor units and idempotency keys;
+what the checkout does when Stripe answers with an error.
 
 localstripe does not implement idempotency, so a recording proxy sits between our Stripe
 client and localstripe and keeps each request's method, path, form body and
-``Idempotency-Key`` header: the test reads what went over the wire, as Stripe would.
+``Idempotency-Key`` header: the test reads what went over the wire, as Stripe would. The
+proxy can also answer a request itself, as Stripe does when it refuses or fails
+(``wire.faults``, in Stripe's error format), which localstripe cannot be made to do.
 """
 
+import json
 import threading
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +18,13 @@ import pytest
 import requests
 from oscar.core.loading import get_model
 
-from commerce.checkout.payments import RefundRefused, order_refund, payment_intent_create
+from commerce.checkout.payments import (
+    PaymentDeclined,
+    PaymentUnavailable,
+    RefundRefused,
+    order_refund,
+    payment_intent_create,
+)
 
 from .conftest import basket_add, checkout_preview, deliver, event_payload, place_order
 from .test_payments import card
@@ -24,10 +34,23 @@ StripePayment = get_model("order", "StripePayment")
 PaymentEvent = get_model("order", "PaymentEvent")
 
 
+class Wire(list):
+    """Requests sent to Stripe: [(method, path, form fields, idempotency key)]. ``faults``:
+    "METHOD /path-prefix" -> (status, JSON body) answered instead of localstripe's."""
+
+    def __init__(self):
+        super().__init__()
+        self.faults: dict[str, tuple[int, dict]] = {}
+
+
+def stripe_error(status: int, kind: str, message: str, **fields) -> tuple[int, dict]:
+    """An error answer in Stripe's wire format (the client raises by ``type``)."""
+    return status, {"error": {"type": kind, "message": message, **fields}}
+
+
 @pytest.fixture
 def wire(localstripe_url, settings):
-    """Requests sent to Stripe: [(method, path, form fields, idempotency key)]."""
-    seen = []
+    seen = Wire()
 
     class Forward(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -45,14 +68,24 @@ def wire(localstripe_url, settings):
                     self.headers.get("Idempotency-Key"),
                 )
             )
-            answer = requests.request(
-                self.command, localstripe_url + self.path, data=body, headers=headers, timeout=30
-            )
-            self.send_response(answer.status_code)
+            request = f"{self.command} {self.path.split('?')[0]}"
+            fault = next((f for key, f in seen.faults.items() if request.startswith(key)), None)
+            if fault is not None:
+                status, content = fault[0], json.dumps(fault[1]).encode()
+            else:
+                answer = requests.request(
+                    self.command,
+                    localstripe_url + self.path,
+                    data=body,
+                    headers=headers,
+                    timeout=30,
+                )
+                status, content = answer.status_code, answer.content
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer.content)))
+            self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            self.wfile.write(answer.content)
+            self.wfile.write(content)
 
         do_GET = do_POST = do_DELETE = _forward
 
@@ -102,6 +135,65 @@ def test_a_payment_intent_carries_a_key_per_order_and_card(db, wire):
     keys = [r[3] for r in posts(wire, "/v1/payment_intents")]
     assert len(set(keys + [create[3], confirm[3]])) == 6
     assert StripePayment.objects.filter(order_number="100042").count() == 1
+
+
+def test_stripe_failing_to_create_the_intent_is_unavailable_and_charges_nothing(db, wire):
+    wire.faults["POST /v1/payment_intents"] = stripe_error(500, "api_error", "Stripe is down")
+    with pytest.raises(PaymentUnavailable, match="Stripe is down"):
+        payment_intent_create(
+            order_number="100060",
+            amount=Decimal("12.34"),
+            currency="GBP",
+            payment_method=card("4242424242424242"),
+        )
+    payment = StripePayment.objects.get(order_number="100060")
+    assert (payment.state, payment.intent_id) == ("created", None)
+    assert "Stripe is down" in payment.last_error
+    assert len(posts(wire, "/v1/payment_intents")) == 1  # never confirmed
+
+
+def test_a_card_refused_at_confirm_is_declined_with_stripes_message(db, wire):
+    visa = card("4242424242424242")
+    wire.faults["POST /v1/payment_intents/"] = stripe_error(
+        402,
+        "card_error",
+        "Your card has insufficient funds.",
+        code="card_declined",
+        decline_code="insufficient_funds",
+    )
+    with pytest.raises(PaymentDeclined) as declined:
+        payment_intent_create(
+            order_number="100061", amount=Decimal("5.00"), currency="GBP", payment_method=visa
+        )
+    assert str(declined.value) == "Your card has insufficient funds."
+    payment = StripePayment.objects.get(order_number="100061")
+    assert payment.state == "failed" and payment.intent_id.startswith("pi_")
+    assert payment.last_error == "Your card has insufficient funds."
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [("processing", "processing"), ("succeeded", "processing"), ("requires_action", "failed")],
+)
+def test_what_the_confirmed_intent_says_decides_the_payment(db, wire, status, state):
+    # Paid or on its way: the webhook settles it. Anything else (3-D Secure wanted, no
+    # usable card) is not charged: declined, with a message for the shopper.
+    visa = card("4242424242424242")
+    wire.faults["POST /v1/payment_intents/"] = (
+        200,
+        {"id": "pi_confirmed", "object": "payment_intent", "status": status},
+    )
+    if state == "failed":
+        with pytest.raises(PaymentDeclined, match="^Your card could not be charged.$"):
+            payment_intent_create(
+                order_number="100062", amount=Decimal("5.00"), currency="GBP", payment_method=visa
+            )
+    else:
+        payment_intent_create(
+            order_number="100062", amount=Decimal("5.00"), currency="GBP", payment_method=visa
+        )
+    payment = StripePayment.objects.get(order_number="100062")
+    assert (payment.state, payment.intent_id) == (state, "pi_confirmed")
 
 
 def test_a_jpy_intent_is_sent_in_whole_yen(db, wire):

@@ -8,6 +8,7 @@ from oscar.core.loading import get_model
 
 from commerce.checkout import payments
 from tests.commerce.checkout import conftest as checkout
+from tests.commerce.checkout import test_mut_payments as stripe_wire
 
 from .conftest import marketplace_order
 from .test_merchant_orders import consignment_of
@@ -18,6 +19,7 @@ PaymentEvent = get_model("order", "PaymentEvent")
 
 pytestmark = pytest.mark.django_db
 refunded_signals = checkout.refunded_signals  # the fixture: order_refunded as sent
+wire = stripe_wire.wire  # the fixture: a recording proxy in front of localstripe
 
 
 def three_lines(merchants):
@@ -181,3 +183,55 @@ def test_refunds_resume_leaves_a_fresh_refund_to_its_first_attempt(merchants):
     call_command("refunds_resume", older_than=5, stdout=io.StringIO())
     late.refresh_from_db()
     assert late.state == "succeeded"
+
+
+def test_a_refund_stripe_refuses_fails_and_frees_the_cap(merchants, wire):
+    # Stripe answered and refused: nothing was refunded, so the row fails, keeps Stripe's
+    # message, and its amount may be refunded again.
+    import stripe
+
+    order, consignment, _lines = three_lines(merchants)
+    wire.faults["POST /v1/refunds"] = stripe_wire.stripe_error(
+        400,
+        "invalid_request_error",
+        "Charge ch_1 has already been refunded.",
+        code="charge_already_refunded",
+    )
+    with pytest.raises(stripe.InvalidRequestError):
+        payments.consignment_refund(consignment_id=consignment.pk, amount=Decimal("12.00"))
+    row = ConsignmentRefund.objects.get()
+    assert row.state == "failed" and "already been refunded" in row.error
+    consignment.refresh_from_db()
+    assert consignment.refunded == Decimal("0")
+    assert payments.consignment_refundable(consignment=consignment) == Decimal("35.00")
+    assert StripePayment.objects.get(order=order).refunded == Decimal("0")
+    assert not PaymentEvent.objects.filter(order=order, event_type__code="refunded").exists()
+
+
+def test_a_refund_stripe_may_have_made_stays_counted_and_resends_with_its_key(
+    merchants, wire, django_capture_on_commit_callbacks
+):
+    # No answer we can trust (Stripe failed): the refund may have been made, so the row
+    # stays "created" and counts against the cap until it is sent again with the same key.
+    import stripe
+
+    order, consignment, _lines = three_lines(merchants)
+    wire.faults["POST /v1/refunds"] = stripe_wire.stripe_error(
+        500, "api_error", "An unknown error."
+    )
+    with pytest.raises(stripe.APIError):
+        payments.consignment_refund(consignment_id=consignment.pk, amount=Decimal("12.00"))
+    row = ConsignmentRefund.objects.get()
+    assert row.state == "created" and "unknown error" in row.error
+    assert payments.consignment_refundable(consignment=consignment) == Decimal("23.00")
+
+    del wire.faults["POST /v1/refunds"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = payments.consignment_refund_send(refund_id=row.pk)
+    assert (sent.state, sent.error) == ("succeeded", "")
+    first, again = stripe_wire.posts(wire, "/v1/refunds")
+    assert first[3] == again[3] == row.idempotency_key
+    assert StripePayment.objects.get(order=order).refunded == Decimal("12.00")
+    consignment.refresh_from_db()
+    assert consignment.refunded == Decimal("12.00")
+    assert payments.consignment_refundable(consignment=consignment) == Decimal("23.00")
