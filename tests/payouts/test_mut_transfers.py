@@ -502,3 +502,37 @@ def test_settling_and_failing_record_who_did_it_and_when(stand_in, admin_user):
     settled.refresh_from_db()
     assert (settled.state, settled.settled_by) == ("settled", admin_user)
     assert settled.settled_at is not None and settled.written_at == batch.written_at
+
+
+@pytest.mark.django_db
+def test_paying_a_transfer_moves_only_its_own_runs_earnings(stand_in):
+    # January's transfer to the agency is paid while February's run (the same agency, a
+    # creator of it) is computed: only January's earnings become paid.
+    agency = agency_with(rail="bank_file", account="6222020200001234567")
+    january = payout_run_send(run=approved_run(agency=agency))
+    cy = creator_make(agency=agency, kind="service")
+    february_earning = earning_make(cy, "300.00", when=at(2026, 2))
+    february = payout_run_compute(period="2026-02", agency=agency)
+    transfer = Transfer.objects.get(run=january)
+    assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "submitted"
+
+    transfer_settle(transfer=transfer)
+
+    assert set(Earning.objects.filter(payout_run=january).values_list("state", flat=True)) == {
+        "paid"
+    }
+    february_earning.refresh_from_db()
+    assert (february_earning.state, february_earning.payout_run_id) == ("in_run", february.pk)
+
+
+@pytest.mark.django_db
+def test_an_agency_without_a_share_has_no_agency_leg_on_its_transfer(stand_in):
+    # A 0 % agency share: the transfer moves only the creators' net, no zero posting.
+    agency = agency_with(rail="bank_file", account="6222020200001234567")
+    agency.share = Decimal("0")
+    agency.save(update_fields=["share"])
+    run = payout_run_send(run=approved_run(agency=agency))
+    transfer = Transfer.objects.get(run=run)
+    assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "submitted"
+    accounts = [p[0] for p in postings(f"transfer:{transfer.pk}:submitted")]
+    assert accounts == ["cash_in_transit", "creator_payable", "creator_payable"]
