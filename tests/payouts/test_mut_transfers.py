@@ -536,3 +536,28 @@ def test_an_agency_without_a_share_has_no_agency_leg_on_its_transfer(stand_in):
     assert payout_transfer_submit.apply(args=[transfer.pk], throw=False).result == "submitted"
     accounts = [p[0] for p in postings(f"transfer:{transfer.pk}:submitted")]
     assert accounts == ["cash_in_transit", "creator_payable", "creator_payable"]
+
+
+@pytest.mark.django_db
+def test_a_resend_while_the_payee_has_a_live_transfer_is_refused_in_words(stand_in, admin_user):
+    # Another live transfer of this run to this payee (a re-send racing this one got
+    # there first): the database's constraint refuses the second, and the user reads why.
+    from payouts.states import state_record_created
+
+    agency = agency_with(rail="stripe_connect", account="")
+    run = payout_run_send(run=approved_run(agency=agency))
+    old = Transfer.objects.get(run=run)
+    racing = Transfer.objects.create(
+        run=run, agency=agency, amount=old.amount, currency=old.currency, rail=old.rail
+    )
+    state_record_created(machine=TRANSFERS, objs=[racing])
+    with pytest.raises(TransferError) as refused:
+        transfer_resend(transfer=old, user=admin_user)
+    assert str(refused.value) == (
+        f"Transfer {old.pk} cannot be re-sent: its payee already has a live transfer in this run."
+    )
+    assert Transfer.objects.filter(run=run).count() == 2
+    # A held re-send records who asked for it.
+    transfer_fail(transfer=racing, reason="Stripe: refused")
+    new = transfer_resend(transfer=old, user=admin_user)
+    assert new.state_changes.get(to_state="held").actor == admin_user
