@@ -128,7 +128,11 @@ def _batch_checked():
 
 
 def ledger_entries_post(
-    *, entries: Iterable[EntrySpec], batch_size: int = 5000, returning: bool = True
+    *,
+    entries: Iterable[EntrySpec],
+    batch_size: int = 5000,
+    returning: bool = True,
+    now: datetime | None = None,
 ) -> list[Entry]:
     """Write many balanced entries set-wise (bulk inserts), in one transaction.
 
@@ -136,13 +140,14 @@ def ledger_entries_post(
     nothing is written. A reference already used raises ``IntegrityError`` (the same
     money movement never posts twice). Returns the entries written; with
     ``returning=False`` (a payout run's 100,000 entries) PostgreSQL builds no instances
-    and an empty list is returned.
+    and an empty list is returned. Entries are stamped ``now`` (default: the time of
+    writing).
     """
     specs = list(entries)
     for spec in specs:
         legs_check(reference=spec.reference, legs=spec.legs)
     written: list[Entry] = []
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             ids = ids_reserve(model=Entry, count=len(specs)) if specs else []
@@ -289,7 +294,7 @@ def ledger_earnings_post(
             for pk, creator_id, amount, currency in rows
             if earning_reference(earning_id=pk, step=step) not in done
         ]
-        return len(ledger_entries_post(entries=specs)) if specs else 0
+        return len(ledger_entries_post(entries=specs, now=now)) if specs else 0
     sql, params = source.values("id", "creator_id", "amount", "currency").query.sql_with_params()
     quote = connection.ops.quote_name
     entry_table = quote(Entry._meta.db_table)

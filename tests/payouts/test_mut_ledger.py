@@ -303,8 +303,7 @@ def test_the_demo_path_accrues_and_reverses_the_same_way(monkeypatch):
     creator, other, tip, refund, pending = scenario
     with _other_vendor(monkeypatch):
         assert ledger_earnings_post(earnings=Earning.objects.all(), step="accrued", now=AT) == 2
-    # The demo path stamps its entries with the time of writing, not ``now``.
-    _assert_accrued(*scenario, at=None)
+    _assert_accrued(*scenario)  # stamped ``now``, as on PostgreSQL
     with _other_vendor(monkeypatch):
         assert ledger_earnings_post(earnings=Earning.objects.all(), step="accrued", now=AT) == 0
     Earning.objects.filter(pk=tip.pk).update(state=Earning.State.REVERSED)
