@@ -472,3 +472,18 @@ def test_a_return_of_a_transfer_not_yet_paid_is_refused_in_words():
         f"Transaction {transfer.idempotency_key} (transfer {transfer.pk}) is submitted; only a "
         "paid transfer can be returned (import the bank's status report first)."
     )
+
+
+@pytest.mark.django_db
+def test_who_imported_a_report_is_recorded_on_each_move_it_makes(admin_user):
+    batch = written_batch(creators=2)
+    paid, rejected = keys(batch)
+    bank_return_import(
+        data=pain002(batch, {paid: "ACSC", rejected: "RJCT"}), filename="r.xml", user=admin_user
+    )
+    moves = {
+        t.idempotency_key: t.state_changes.order_by("pk").last()
+        for t in Transfer.objects.filter(batch=batch)
+    }
+    assert (moves[paid].to_state, moves[paid].actor) == ("paid", admin_user)
+    assert (moves[rejected].to_state, moves[rejected].actor) == ("failed", admin_user)
