@@ -19,7 +19,9 @@
 # Equivalent mutants (a change no behaviour can observe) are marked in the source with
 # `# pragma: no mutate` and a comment giving the reason.
 #
-# Environment: MUTATION_CHILDREN (default 1: the machine has two cores), MUTATION_NICE
+# Environment: MUTATION_CHILDREN (default 1; pure groups only: mutmut's children of a django
+# group would share one test database, and one child's transactional test flushing it under
+# another's made mutants that no test kills count as killed, measured), MUTATION_NICE
 # (default 10), MUTATION_DIR (default var/mutation), DATABASE_HOST_URL (default
 # postgres://postgres@127.0.0.1:5432).
 set -uo pipefail
@@ -178,10 +180,12 @@ while IFS='|' read -r name target kind modules tests; do
         ln -s "$ROOT/.venv" "$scratch/.venv"
     fi
 
+    children=$CHILDREN
     if [[ $kind == pure ]]; then
         pytest_args=(-p no:cacheprovider -p no:django --noconftest)
     else
         pytest_args=(-p no:cacheprovider --reuse-db)
+        children=1  # one test database: see MUTATION_CHILDREN above
     fi
     {
         echo "[mutmut]"
@@ -201,7 +205,7 @@ while IFS='|' read -r name target kind modules tests; do
     rc=0
     if ((full_run || ${#rerun[@]})); then
         (cd "$scratch" && DATABASE_URL="$DB_HOST_URL/$db" nice -n "$NICE" \
-            .venv/bin/mutmut run --max-children "$CHILDREN" "${rerun[@]}") >"$log" 2>&1
+            .venv/bin/mutmut run --max-children "$children" "${rerun[@]}") >"$log" 2>&1
         rc=$?
     fi
     (cd "$scratch" && .venv/bin/mutmut results --all true) >"$WORKDIR/$name.results" 2>>"$log"
