@@ -318,8 +318,7 @@ def ledger_earnings_post(
         f"CROSS JOIN (VALUES ('platform_revenue', {sign:d}, false), "
         f"('creator_earned', {-sign:d}, true)) AS leg(account, sign, party)"
     )
-    # Both legs of every entry in this one statement: checked set-wise as it ends.
-    with transaction.atomic(), _batch_checked(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             statement,
             [
