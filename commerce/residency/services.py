@@ -252,24 +252,38 @@ def home_region_move(*, user, region: str, moved_by, reason: str = "") -> Region
         raise RegionUnknown(_("Unknown region: %(region)s") % {"region": region})
     home = home_region_ensure(user=user)
     old_alias, new_alias = region_database(region=home.region), region_database(region=region)
-    with regional_store(alias=old_alias):
-        record = PersonalRecord.objects.using(old_alias).filter(token=home.token).first()
-    if record is not None and old_alias != new_alias:
-        with regional_store(alias=new_alias):
-            PersonalRecord.objects.using(new_alias).update_or_create(
-                token=home.token,
-                defaults={"payload": record.payload, "erased_at": record.erased_at},
-            )
+    _records_copy(tokens=[home.token], old_alias=old_alias, new_alias=new_alias)
     with transaction.atomic():
         move = RegionMove.objects.create(
             home=home, from_region=home.region, to_region=region, moved_by=moved_by, reason=reason
         )
         HomeRegion.objects.filter(pk=home.pk).update(region=region)
-    if record is not None and old_alias != new_alias:
-        with regional_store(alias=old_alias):
-            PersonalRecord.objects.using(old_alias).filter(token=home.token).delete()
+    _records_delete(tokens=[home.token], old_alias=old_alias, new_alias=new_alias)
     _orders_move(user=user, region=region)
     return move
+
+
+def _records_copy(*, tokens: list, old_alias: str, new_alias: str) -> None:
+    """A move's first step: the records written in the new store (nothing when the
+    store stays the same)."""
+    if old_alias == new_alias:
+        return
+    with regional_store(alias=old_alias):
+        records = list(PersonalRecord.objects.using(old_alias).filter(token__in=tokens))
+    with regional_store(alias=new_alias), transaction.atomic(using=new_alias):
+        for record in records:
+            PersonalRecord.objects.using(new_alias).update_or_create(
+                token=record.token,
+                defaults={"payload": record.payload, "erased_at": record.erased_at},
+            )
+
+
+def _records_delete(*, tokens: list, old_alias: str, new_alias: str) -> None:
+    """A move's last step, once the pointers are moved: the old copies deleted."""
+    if old_alias == new_alias:
+        return
+    with regional_store(alias=old_alias):
+        PersonalRecord.objects.using(old_alias).filter(token__in=tokens).delete()
 
 
 def _orders_move(*, user, region: str) -> int:
@@ -287,19 +301,9 @@ def _orders_move(*, user, region: str) -> int:
         old_alias = region_database(region=from_region)
         residencies = list(elsewhere.filter(region=from_region).order_by("pk"))
         tokens = [r.token for r in residencies]
-        if old_alias != new_alias:
-            with regional_store(alias=old_alias):
-                records = list(PersonalRecord.objects.using(old_alias).filter(token__in=tokens))
-            with regional_store(alias=new_alias), transaction.atomic(using=new_alias):
-                for record in records:
-                    PersonalRecord.objects.using(new_alias).update_or_create(
-                        token=record.token,
-                        defaults={"payload": record.payload, "erased_at": record.erased_at},
-                    )
+        _records_copy(tokens=tokens, old_alias=old_alias, new_alias=new_alias)
         OrderResidency.objects.filter(pk__in=[r.pk for r in residencies]).update(region=region)
-        if old_alias != new_alias:
-            with regional_store(alias=old_alias):
-                PersonalRecord.objects.using(old_alias).filter(token__in=tokens).delete()
+        _records_delete(tokens=tokens, old_alias=old_alias, new_alias=new_alias)
         moved += len(residencies)
     return moved
 
