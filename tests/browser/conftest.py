@@ -23,6 +23,17 @@ from tests.commerce.checkout.conftest import (  # noqa: E402,F401
 from tests.storefront.conftest import demo_shop  # noqa: E402,F401  (a small demo shop)
 
 
+def click_and_load(page, selector):
+    """Click something that loads a new page and return once that page has loaded.
+
+    Playwright's click returns when the navigation it started has committed, before the
+    new document is parsed: `page.content()` read then can be "" (CI saw exactly that).
+    Every click that leaves the page goes through here, so every read after it sees the
+    page the click led to."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
 @pytest.fixture(scope="module")
 def browser():
     # Module scope: Playwright's event loop stops once this module's tests are done.

@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 from tests.commerce.checkout.conftest import market  # noqa: F401  (fixture)
 from tests.factories import note_linking
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, click_and_load
 
 Order = get_model("order", "Order")
 
@@ -21,14 +21,14 @@ def test_guest_buys_from_a_note_and_pays_by_card(
     page.set_viewport_size({"width": width, "height": 844})
     note = note_linking([shop["cream"]], title="My favourite cream")
     page.goto(live_server.url + note.get_absolute_url())
-    page.click("text=Face cream")
-    page.click("#add_to_basket_form button[type=submit]")
+    click_and_load(page, "text=Face cream")
+    click_and_load(page, "#add_to_basket_form button[type=submit]")
     page.goto(live_server.url + "/basket/")
-    page.click("text=Proceed to checkout")
+    click_and_load(page, "text=Proceed to checkout")
 
     page.fill("#id_username", "guest@example.com")
     page.check("input[name=options][value=anonymous]")
-    page.click("form.card button[type=submit]")
+    click_and_load(page, "form.card button[type=submit]")
 
     page.fill("#id_first_name", "Ada")
     page.fill("#id_last_name", "Buyer")
@@ -36,10 +36,10 @@ def test_guest_buys_from_a_note_and_pays_by_card(
     page.fill("#id_line4", "London")
     page.fill("#id_postcode", "SW1A 1AA")
     page.select_option("#id_country", "GB")
-    page.click("form#new_shipping_address button[type=submit]")
+    click_and_load(page, "form#new_shipping_address button[type=submit]")
 
-    page.click("form[action*='shipping-method'] button[type=submit] >> nth=0")
-    page.click("#view_preview")
+    click_and_load(page, "form[action*='shipping-method'] button[type=submit] >> nth=0")
+    click_and_load(page, "#view_preview")
     assert "Import VAT (UK)" in page.content()
 
     pay_by_card(page)
@@ -86,16 +86,16 @@ def test_two_merchant_basket_to_london_is_two_parcels_each_with_its_own_vat(
     )
     for product in (market["tokyo_kimono"], market["brooklyn_jacket"]):
         page.goto(live_server.url + product.get_absolute_url())
-        page.click("#add_to_basket_form button[type=submit]")
+        click_and_load(page, "#add_to_basket_form button[type=submit]")
     page.goto(live_server.url + "/basket/")
     estimate = page.locator("#basket-estimate")
     assert estimate.locator(".consignment").count() == 2
     assert "Estimated total" in page.content()
-    page.click("text=Proceed to checkout")
+    click_and_load(page, "text=Proceed to checkout")
 
     page.fill("#id_username", "guest@example.com")
     page.check("input[name=options][value=anonymous]")
-    page.click("form.card button[type=submit]")
+    click_and_load(page, "form.card button[type=submit]")
     # The address country defaults to the ship-to country; no China identity fields.
     assert page.locator("#id_country").input_value() == "GB"
     assert not page.locator("#id_id_number").is_visible()
@@ -108,9 +108,9 @@ def test_two_merchant_basket_to_london_is_two_parcels_each_with_its_own_vat(
     page.fill("#id_line1", "1 High Street")
     page.fill("#id_line4", "London")
     page.fill("#id_postcode", "SW1A 1AA")
-    page.click("form#new_shipping_address button[type=submit]")
-    page.click("form[action*='shipping-method'] button[type=submit] >> nth=0")
-    page.click("#view_preview")
+    click_and_load(page, "form#new_shipping_address button[type=submit]")
+    click_and_load(page, "form[action*='shipping-method'] button[type=submit] >> nth=0")
+    click_and_load(page, "#view_preview")
     parcels = page.locator("#landed-cost .consignment")
     assert parcels.count() == 2
     for n in range(2):

@@ -7,6 +7,8 @@ from PIL import Image
 from catalog.community.models import Comment, ModerationRule, Profile, Topic
 from tests.factories import CreatorFactory, UserFactory, product_with_price
 
+from .conftest import click_and_load
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -30,7 +32,7 @@ def login(page, base, email, password):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_login-username", email)
     page.fill("#id_login-password", password)
-    page.click("button[name=login_submit]")
+    click_and_load(page, "button[name=login_submit]")
 
 
 def test_post_see_comment_and_withheld_elsewhere(page, live_server, people, tmp_path):
@@ -44,8 +46,7 @@ def test_post_see_comment_and_withheld_elsewhere(page, live_server, people, tmp_
     page.fill("#id_title", "My travel VPN tips")
     page.fill("#id_body", "Staying connected abroad. #TikTokRefugee")
     page.set_input_files("#id_images", str(image))
-    page.click("button[type=submit].btn-post")
-    page.wait_for_selector(".note-side h1")
+    click_and_load(page, "button[type=submit].btn-post")
     assert page.inner_text(".note-side h1") == "My travel VPN tips"
     assert page.locator(".gallery img").count() == 1
     note = creator.notes.get()
@@ -87,7 +88,6 @@ def test_product_picker_finds_by_chinese_title_and_links_the_product(page, live_
     assert page.inner_text("#picked-products").startswith("Hydrating face cream")
     page.press("#product-search", "Enter")  # Enter in the search box does not submit
     assert "/notes/new/" in page.url
-    page.click("button[type=submit].btn-post")
-    page.wait_for_selector(".note-side h1")
+    click_and_load(page, "button[type=submit].btn-post")
     note = creator.notes.get()
     assert list(note.note_products.values_list("product_id", flat=True)) == [cream.pk]

@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from tests.commerce.dashboard.conftest import marketplace_order, merchant_user  # noqa: F401
 from tests.factories import PartnerFactory, UserFactory
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, click_and_load
 
 Consignment = get_model("order", "Consignment")
 
@@ -51,12 +51,11 @@ def test_merchant_order_page_has_no_js_errors_and_refunds_its_parcel(
     page.goto(f"{live_server.url}/dashboard/orders/{order.number}/")
     assert "Brooklyn Makers" not in page.content()
     page.fill("form.refund-form input[name$=-amount]", "100.00")
-    page.click("form.refund-form button[type=submit]")
+    click_and_load(page, "form.refund-form button[type=submit]")
     refused = {"en": "You can refund at most 32.61 GBP", "zh-hans": "最多可退款 32.61 GBP"}
     assert refused[language] in page.content()
     page.fill("form.refund-form input[name$=-amount]", "10.00")
-    page.click("form.refund-form button[type=submit]")
-    page.wait_for_load_state()
+    click_and_load(page, "form.refund-form button[type=submit]")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"merchant-order-{language}-{width}.png"), full_page=True)
     context.close()
