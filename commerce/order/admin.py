@@ -99,3 +99,23 @@ admin.site.unregister(ShippingAddress)
 admin.site.register(ShippingAddress, ShippingAddressAdmin)
 admin.site.unregister(BillingAddress)
 admin.site.register(BillingAddress, BillingAddressAdmin)
+
+
+# Oscar lists UserRecord.total_spent, its sum of orders in any currency; that column is
+# no longer written (commerce.order.analytics), so the list leaves it out.
+UserRecord = get_model("analytics", "UserRecord")
+admin.site.unregister(UserRecord)
+
+
+@admin.register(UserRecord)
+class UserRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "num_product_views",
+        "num_basket_additions",
+        "num_orders",
+        "date_last_order",
+    )
+    exclude = ("total_spent",)
+    autocomplete_fields = ("user",)
+    search_fields = ("user__username", "user__email")
