@@ -2,6 +2,7 @@
 shows an overseas customer's name, email and saved addresses from their region; the
 global row holds none of them (issue #17)."""
 
+import lxml.html
 import pytest
 from django.core import mail
 from django.db import connections
@@ -155,3 +156,30 @@ def test_the_user_analytics_report_reads_the_region_and_keeps_currencies_apart(
     spent = {name: value for name, value in zip(header, riley, strict=True) if "spent" in name}
     assert riley[1] == "Riley Chen"
     assert spent == {"Total spent (JPY)": "1500", "Total spent (USD)": "30.12"}
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "yes", "no"),
+    [("en", "Name", "Yes", "No"), ("zh-hans", "姓名", "是", "否")],
+)
+def test_the_listing_headers_and_flags_are_in_the_page_language(
+    client, staff, language, name, yes, no
+):
+    UserFactory(username="off", email="off@example.cn", first_name="Ann", is_active=False)
+    response = client.get(reverse("dashboard:users-index"), HTTP_ACCEPT_LANGUAGE=language)
+    table = lxml.html.fromstring(response.content).xpath("//table")[0]
+    headers = [th.text_content().strip() for th in table.xpath(".//thead//th")]
+    rows = {
+        tr.xpath("td[2]")[0].text_content().strip(): [
+            td.text_content().strip() for td in tr.xpath("td")
+        ]
+        for tr in table.xpath(".//tbody/tr")
+    }
+    active, staff_status = headers.index(ACTIVE[language]), headers.index(STAFF[language])
+    assert headers[2] == name  # django-tables2 would title "name" in English
+    assert [rows[staff.email][active], rows[staff.email][staff_status]] == [yes, yes]
+    assert [rows["off@example.cn"][active], rows["off@example.cn"][staff_status]] == [no, no]
+
+
+ACTIVE = {"en": "Active", "zh-hans": "已启用"}
+STAFF = {"en": "Staff status", "zh-hans": "员工状态"}
