@@ -104,3 +104,18 @@ def test_admin_approval_names_the_new_state(world, admin_client):
         follow=True,
     )
     assert "Payout run 2026-01 is now approved." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "title"),
+    [
+        ("/finance/tax-exports/", "en", "Tax exports"),
+        ("/finance/tax-exports/", "zh-hans", "税务导出"),
+        ("/finance/bank-returns/", "en", "Bank status reports"),
+    ],
+)
+def test_finance_pages_are_titled_like_the_rest_of_the_site(
+    admin_client, settings, path, language, title
+):
+    page = admin_client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<title>{title} | {settings.OSCAR_SHOP_NAME}" in " ".join(page.split())
