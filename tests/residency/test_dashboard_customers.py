@@ -168,6 +168,9 @@ def test_the_listing_headers_and_flags_are_in_the_page_language(
     UserFactory(username="off", email="off@example.cn", first_name="Ann", is_active=False)
     response = client.get(reverse("dashboard:users-index"), HTTP_ACCEPT_LANGUAGE=language)
     table = lxml.html.fromstring(response.content).xpath("//table")[0]
+    # Oscar's table still: its classes, and the caption that holds the bulk actions.
+    assert "table-striped" in table.get("class")
+    assert table.xpath("caption//input[@name='action']")
     headers = [th.text_content().strip() for th in table.xpath(".//thead//th")]
     rows = {
         tr.xpath("td[2]")[0].text_content().strip(): [

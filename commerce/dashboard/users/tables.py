@@ -15,3 +15,8 @@ class UserTable(CoreUserTable):
     )
     active = BooleanColumn(accessor="is_active", yesno=YES_NO, verbose_name=_("Active"))
     staff = BooleanColumn(accessor="is_staff", yesno=YES_NO, verbose_name=_("Staff status"))
+
+    # django-tables2 reads Meta from the class itself, never a parent: without this the
+    # table lost Oscar's template (its caption and bulk actions) and classes.
+    class Meta(CoreUserTable.Meta):
+        pass
