@@ -10,3 +10,8 @@ class ProductTable(CoreProductTable):
         # The platform's product type ("Cross-border goods") is a gettext msgid; a type
         # a merchant named shows as written.
         return category_label(value.name)
+
+    # django-tables2 reads Meta from the class itself, never a parent: without this the
+    # table lost Oscar's template, classes, column order and default ordering.
+    class Meta(CoreProductTable.Meta):
+        pass
