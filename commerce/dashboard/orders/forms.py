@@ -1,8 +1,30 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.dashboard.orders import forms as core
 from oscar.apps.dashboard.orders.forms import *  # noqa: F403  (Oscar fork convention)
+from oscar.core.loading import get_model
+
+
+def status_choices(statuses) -> list[tuple[str, str]]:
+    """Order statuses as choices: the status itself is posted, its translation is shown
+    (Oscar shows the settings' English; commerce.storefront.i18n lists them for gettext)."""
+    return [(status, gettext(status)) for status in statuses]
+
+
+class OrderSearchForm(core.OrderSearchForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = get_model("order", "Order").all_statuses()
+        self.fields["status"].choices = [("", "---------"), *status_choices(statuses)]
+
+
+class OrderStatusForm(core.OrderStatusForm):
+    def __init__(self, order, *args, **kwargs):
+        super().__init__(order, *args, **kwargs)
+        self.fields["new_status"].choices = status_choices(order.available_statuses())
 
 
 class RefundForm(forms.Form):
