@@ -10,9 +10,11 @@ from agencies.live import live_permission_api
 from catalog.views import NoteListView
 from commerce.partner.ship_to import ship_to_switch
 from commerce.partner.views import currency_switch
+from commerce.storefront.views import favicon
 
 urlpatterns = [
     path("", NoteListView.as_view(), name="home"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("currency/", currency_switch, name="currency-switch"),

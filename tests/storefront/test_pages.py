@@ -260,3 +260,9 @@ def test_plural_messages_are_chinese_for_every_count():
             assert translation.ngettext(singular, plural, count).strip() == (
                 "共 <strong>%(num_results)s</strong> 个结果。"
             )
+
+
+def test_favicon_ico_leads_to_the_storefront_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/oscar/favicon.ico"
