@@ -59,6 +59,17 @@ def test_merchant_order_page_has_no_js_errors_and_refunds_its_parcel(
         if scroll_width > width:
             wider[path] = scroll_width
     assert wider == {}
+    # The product table is sorted (newest first): its arrow's font is one the page declares.
+    page.goto(f"{live_server.url}/dashboard/catalogue/")
+    arrow_font_declared = page.evaluate(
+        """() => {
+            const arrow = document.querySelector("th.asc span, th.desc span");
+            const family = getComputedStyle(arrow, "::before").fontFamily.replace(/"/g, "");
+            return [...document.fonts].some((font) => font.family.replace(/"/g, "") === family);
+        }"""
+    )
+    assert arrow_font_declared
+    page.goto(f"{live_server.url}/dashboard/orders/{order.number}/")
     assert "Brooklyn Makers" not in page.content()
     page.fill("form.refund-form input[name$=-amount]", "100.00")
     click_and_load(page, "form.refund-form button[type=submit]")
