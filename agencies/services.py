@@ -17,13 +17,6 @@ from .validators import id_number_normalize
 V = Creator.Verification
 
 
-def __getattr__(name: str):
-    # The allowed moves live in the verification machine's table (agencies.states).
-    if name == "VERIFICATION_MOVES":
-        return dict(verification_machine().moves)
-    raise AttributeError(name)
-
-
 @sensitive_variables("number", "normalized", "current")
 def creator_identity_set(
     *, creator: Creator, document_type: str, number: str, actor=None

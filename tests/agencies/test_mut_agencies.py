@@ -316,6 +316,31 @@ def test_verifying_without_a_document_says_why():
     assert exc.value.messages == ["A creator without an identity document cannot be verified."]
 
 
+@pytest.mark.parametrize(
+    ("document_type", "number"),
+    [("居民身份证", ""), ("", VALID_RIC)],
+    ids=["type-without-number", "number-without-type"],
+)
+def test_verifying_needs_both_the_document_type_and_its_number(document_type, number):
+    creator = CreatorFactory(id_document_type=document_type, id_number=number)
+    before = creator.verification_state
+    with pytest.raises(ValidationError) as exc:
+        creator_verification_set(creator=creator, state="verified")
+    assert exc.value.messages == ["A creator without an identity document cannot be verified."]
+    creator.refresh_from_db()
+    assert creator.verification_state == before != "verified"
+    assert creator.verification_changes.count() == 0
+
+
+def test_a_creator_with_both_is_verified_and_the_move_recorded():
+    creator = CreatorFactory(id_document_type="居民身份证", id_number=VALID_RIC)
+    creator_verification_set(creator=creator, state="verified", reason="documents checked")
+    assert creator.verification_state == "verified"
+    assert list(creator.verification_changes.values_list("to_state", "reason")) == [
+        ("verified", "documents checked")
+    ]
+
+
 def test_setting_the_same_state_records_nothing():
     creator = CreatorFactory()
     creator_verification_set(creator=creator, state="pending")
