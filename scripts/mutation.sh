@@ -74,6 +74,29 @@ trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"};
 
 rows() { printf '%s\n' "$GROUPS_TABLE" | grep -v '^[[:space:]]*$'; }
 
+# mutmut runs pytest several times in one process, and pytest-django adds its "test_"
+# prefix to the already-prefixed name each time: test_mut_<group>, test_test_mut_<group>,
+# ... (and the regional stores' _us and _eu). A group's databases are dropped after it.
+databases_drop() {
+    .venv/bin/python - "$DB_HOST_URL/postgres" "$1" <<'PY'
+import re
+import sys
+
+import psycopg
+
+url, base = sys.argv[1:]
+ours = re.compile(rf"(test_)*{re.escape(base)}(_[a-z]{{2}})?")  # _us, _eu: regional stores
+with psycopg.connect(url, autocommit=True) as connection:
+    names = [
+        name
+        for (name,) in connection.execute("SELECT datname FROM pg_database")
+        if ours.fullmatch(name)
+    ]
+    for name in names:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+PY
+}
+
 if [[ ${1:-} == --list ]]; then
     rows | while IFS='|' read -r name target kind modules tests; do
         printf '%-18s >=%s%%  %-6s  %s  <-  %s\n' "$(trim "$name")" "$(trim "$target")" \
@@ -209,6 +232,7 @@ while IFS='|' read -r name target kind modules tests; do
         rc=$?
     fi
     (cd "$scratch" && .venv/bin/mutmut results --all true) >"$WORKDIR/$name.results" 2>>"$log"
+    databases_drop "$db" 2>>"$log" || echo "   (could not drop the $db databases; see $log)"
     secs=$(($(date +%s) - started))
 
     count() { grep -c ": $1\$" "$WORKDIR/$name.results"; }
