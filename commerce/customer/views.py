@@ -139,11 +139,10 @@ class RegionalAddressMixin:
     the address book with a message."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self._regional_values() is None:
-            messages.warning(
-                request, _("That address has changed in the meantime; here is your address book.")
-            )
-            return redirect("customer:address-list")
+        # Read from the region once a request; get_object builds on it.
+        self.regional_values = self._regional_values() if request.user.is_authenticated else None
+        if request.user.is_authenticated and self.regional_values is None:
+            return self._gone()
         return super().dispatch(request, *args, **kwargs)
 
     def _regional_values(self) -> dict | None:
@@ -154,17 +153,24 @@ class RegionalAddressMixin:
         found = addresses[index]
         return found if services.address_fingerprint(found) == self.kwargs["fingerprint"] else None
 
+    def _gone(self):
+        messages.warning(
+            self.request,
+            _("That address has changed in the meantime; here is your address book."),
+        )
+        return redirect("customer:address-list")
+
     def get_object(self, queryset=None):
-        values = self._regional_values()
-        if values is None:
+        if self.regional_values is None:
             raise Http404
-        fields = {k: v for k, v in values.items() if k in selectors.ADDRESS_FIELDS}
+        fields = {k: v for k, v in self.regional_values.items() if k in selectors.ADDRESS_FIELDS}
         fields["country_id"] = fields.pop("country", "") or None
         address = UserAddress(user=self.request.user, **fields)
         address._personal_resolved = True
         return address
 
     def _replace(self, address: dict | None):
+        # Checked again under the record's lock: the address may have changed since.
         outcome = services.personal_address_replace(
             user=self.request.user,
             index=self.kwargs["index"],
@@ -172,11 +178,8 @@ class RegionalAddressMixin:
             address=address,
         )
         if outcome is services.AddressEdit.GONE:
-            messages.warning(
-                self.request,
-                _("That address has changed in the meantime; here is your address book."),
-            )
-        elif outcome is services.AddressEdit.REMOVED:
+            return self._gone()
+        if outcome is services.AddressEdit.REMOVED:
             messages.success(self.request, _("Address deleted"))
         else:
             messages.success(self.request, _("Address saved"))
