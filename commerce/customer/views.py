@@ -98,17 +98,34 @@ class OrderDetailView(core.OrderDetailView):
         return ctx
 
 
-class AnonymousOrderDetailView(core.AnonymousOrderDetailView):
-    """A guest's order page: the email they give is compared with the order's contact email
-    read through the residency selector (an overseas guest order keeps it in its region)."""
+class RegionalAnonymousOrderMixin:
+    """A guest's order, found by number, hash and the email they give: the email is compared
+    with the order's contact email read through the residency selector (an overseas guest
+    order keeps it in its region; its global ``guest_email`` is a placeholder). Oscar's
+    ``AnonymousOrderMixin.get_object`` compares the placeholder, so both the email form and
+    the order page use this one."""
 
     def get_object(self, queryset=None):
+        given = (self.email or "").strip().lower()
+        cached = getattr(self, "_guest_order", None)
+        if cached is None or cached[0] != given:  # the order page asks more than once
+            self._guest_order = (given, self._guest_order_find(email=given))
+        return self._guest_order[1]
+
+    def _guest_order_find(self, *, email: str):
         order = Order.objects.filter(user=None, number=self.order_number).first()
         if order is None or not order.check_verification_hash(self.hash):
             return None
         selectors.orders_personal_resolve(orders=[order])
-        given = (self.email or "").strip().lower()
-        return order if given and given == order.contact_email.strip().lower() else None
+        return order if email and email == order.contact_email.strip().lower() else None
+
+
+class AnonymousOrderFormView(RegionalAnonymousOrderMixin, core.AnonymousOrderFormView):
+    pass
+
+
+class AnonymousOrderDetailView(RegionalAnonymousOrderMixin, core.AnonymousOrderDetailView):
+    pass
 
 
 class AddressListView(core.AddressListView):

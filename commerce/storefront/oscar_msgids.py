@@ -282,4 +282,8 @@ MSGIDS = (
     ),
     gettext_noop("Found <strong>0</strong> results."),
     gettext_noop("This wish list is empty."),
+    # A guest's order status form (the link in their emails).
+    gettext_noop("Enter the following information you used for this order"),
+    gettext_noop("Submit"),
+    gettext_noop("Order not found"),
 )

@@ -31,10 +31,11 @@ def guest_order(client, market, django_capture_on_commit_callbacks):
 def guest_page(client, order, language):
     keys = {"order_number": order.number, "hash": order.verification_hash()}
     # The email given at checkout (an overseas guest's is kept in their region).
-    client.post(reverse("customer:anon-order-form", kwargs=keys), {"email": "guest@example.com"})
-    response = client.get(
-        reverse("customer:anon-order", kwargs=keys), HTTP_ACCEPT_LANGUAGE=language
+    answer = client.post(
+        reverse("customer:anon-order-form", kwargs=keys), {"email": "guest@example.com"}
     )
+    assert answer.status_code == 302  # the form finds the order from its regional email
+    response = client.get(answer["Location"], HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -57,3 +58,12 @@ def test_a_chinese_guest_reads_the_status_and_parcels_in_chinese(client, guest_o
     html = guest_page(client, guest_order, "zh-hans")
     assert "<p>待付款</p>" in html and "Pending payment" not in html
     assert "包裹 1：Tokyo Goods" in html and "2 个包裹" in html
+
+
+def test_the_email_form_is_in_chinese_and_says_when_nothing_matches(client, guest_order):
+    keys = {"order_number": guest_order.number, "hash": guest_order.verification_hash()}
+    form = reverse("customer:anon-order-form", kwargs=keys)
+    html = client.get(form, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "请输入您下单时填写的以下信息" in html and "提交" in html
+    wrong = client.post(form, {"email": "someone@example.com"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert wrong.status_code == 200 and "未找到该订单" in wrong.content.decode()
